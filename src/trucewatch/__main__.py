@@ -1,0 +1,5 @@
+"""``python -m trucewatch``: the same as the ``trucewatch`` command."""
+
+from trucewatch.cli import main
+
+main()
