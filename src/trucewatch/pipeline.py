@@ -1,0 +1,104 @@
+"""From cleaned articles to parsed records: parse with spaCy, split sentences, resolve actors.
+
+:class:`Pipeline` holds what is costly to build (the spaCy pipeline, the actor matchers) and is
+built once per process. :func:`process` runs it in this process or, with ``workers > 1``, in a
+pool of processes that each build their own, feeding them batches while keeping results in
+input order and memory bounded.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from itertools import islice
+
+from trucewatch.actors.catalogue import cached_catalogue
+from trucewatch.actors.resolve import ActorResolver
+from trucewatch.config import Settings
+from trucewatch.model import Article, ParsedArticle, Rejection, Sentence
+from trucewatch.nlp import Chunk, load_pipeline, parse_texts
+
+log = logging.getLogger(__name__)
+
+# Articles sent to a worker at a time: large enough to amortise pickling, small enough that
+# progress is reported often and memory stays flat.
+WORKER_BATCH = 16
+
+
+class Pipeline:
+    """The NLP and resolution stages for one process."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.nlp = load_pipeline()
+        self.resolver = ActorResolver(self.nlp, cached_catalogue(tuple(settings.actor_files)))
+
+    def run(self, articles: Sequence[Article]) -> list[ParsedArticle | Rejection]:
+        """Parse a batch; an article whose processing fails becomes a Rejection, not a crash."""
+        results: list[ParsedArticle | Rejection] = []
+        for article, chunks in zip(articles, parse_texts(self.nlp, (a.text for a in articles)), strict=True):
+            try:
+                results.append(self.parse(article, chunks))
+            except Exception as exc:  # one bad article must not stop the run; the error is reported
+                log.exception("processing %s failed", article.source)
+                results.append(Rejection(article.source, f"processing failed: {type(exc).__name__}: {exc}"))
+        return results
+
+    def parse(self, article: Article, chunks: Sequence[Chunk]) -> ParsedArticle:
+        """Sentences and actor mentions of one article from its parsed chunks."""
+        sentences = tuple(_sentences(chunks))
+        mentions = tuple(self.resolver.resolve(chunks, sentences, article.published))
+        return ParsedArticle(article, sentences, mentions)
+
+
+def _sentences(chunks: Sequence[Chunk]) -> Iterator[Sentence]:
+    index = 0
+    for chunk in chunks:
+        for sent in chunk.doc.sents:
+            text = sent.text
+            stripped = text.strip()
+            if not stripped:
+                continue
+            lead = len(text) - len(text.lstrip())
+            start = chunk.offset + sent.start_char + lead
+            yield Sentence(index, start, start + len(stripped), stripped)
+            index += 1
+
+
+_worker: Pipeline | None = None
+
+
+def _start_worker(settings: Settings) -> None:
+    global _worker
+    _worker = Pipeline(settings)
+
+
+def _run_in_worker(batch: list[Article]) -> list[ParsedArticle | Rejection]:
+    assert _worker is not None, "worker not initialised"
+    return _worker.run(batch)
+
+
+def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def process(
+    articles: Iterable[Article], settings: Settings, workers: int = 1
+) -> Iterator[ParsedArticle | Rejection]:
+    """Parse ``articles`` in input order, in this process or in ``workers`` processes."""
+    if workers <= 1:
+        pipeline = Pipeline(settings)
+        for batch in _batches(articles, WORKER_BATCH):
+            yield from pipeline.run(batch)
+        return
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(settings,)) as pool:
+        pending: deque[Future[list[ParsedArticle | Rejection]]] = deque()
+        for batch in _batches(articles, WORKER_BATCH):
+            pending.append(pool.submit(_run_in_worker, batch))
+            if len(pending) >= workers * 2:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
