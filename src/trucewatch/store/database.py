@@ -1,0 +1,348 @@
+"""The store: articles with their sentences and actor mentions in a SQL database.
+
+SQLite by default, PostgreSQL for a team; the same code and schema for both. Each article is
+written in one transaction, so an interrupted run never leaves half an article behind, and an
+article already stored is left as it is unless it is explicitly reprocessed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from sqlalchemy import Connection, Engine, Insert, Select, create_engine, delete, event, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from trucewatch.errors import NotFound, StoreError
+from trucewatch.model import Actor, Article, Mention, ParsedArticle, Sentence
+from trucewatch.store import migrate
+from trucewatch.store.schema import articles, mentions, sentences
+
+log = logging.getLogger(__name__)
+
+SaveOutcome = Literal["added", "unchanged", "replaced"]
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """One row of an article listing."""
+
+    id: str
+    title: str | None
+    outlet: str | None
+    published: dt.datetime | None
+    url: str | None
+    source: str
+    ingested_at: dt.datetime
+    sentences: int
+    mentions: int
+
+
+@dataclass(frozen=True)
+class ActorSummary:
+    """An actor as seen across the stored articles."""
+
+    key: str
+    name: str
+    country: str | None
+    sector: str | None
+    kind: str
+    mentions: int
+    articles: int
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    """Conditions on articles; unset fields do not filter."""
+
+    outlet: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    country: str | None = None
+    actor: str | None = None
+    text: str | None = None
+    limit: int | None = None
+    offset: int = 0
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+class Store:
+    """A database of articles; open it with :func:`open_store`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+
+    @property
+    def location(self) -> str:
+        """Where the data lives, for messages: a file path or a URL without its password."""
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite":
+            return url.database or ":memory:"
+        return url.render_as_string(hide_password=True)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.engine.dispose()
+
+    @contextlib.contextmanager
+    def _errors(self, doing: str) -> Iterator[None]:
+        try:
+            yield
+        except OperationalError as exc:
+            raise StoreError(f"{self.location}: cannot {doing}: {_explain(exc)}") from exc
+        except DBAPIError as exc:
+            raise StoreError(f"{self.location}: cannot {doing}: {exc.orig}") from exc
+
+    # writing
+    def _insert_ignoring_duplicates(self) -> Insert:
+        if self.dialect == "postgresql":
+            return postgresql.insert(articles).on_conflict_do_nothing(index_elements=["id"])
+        if self.dialect == "sqlite":
+            return sqlite.insert(articles).on_conflict_do_nothing(index_elements=["id"])
+        return insert(articles)
+
+    def save(self, parsed: ParsedArticle, replace: bool = False) -> SaveOutcome:
+        """Store one article in one transaction; an article already there is kept unless ``replace``."""
+        article = parsed.article
+        with self._errors(f"store article {article.id} ({article.source})"), self.engine.begin() as conn:
+            exists = conn.execute(select(articles.c.id).where(articles.c.id == article.id)).first()
+            if exists and not replace:
+                return "unchanged"
+            if exists:
+                self._delete(conn, article.id)
+            inserted = conn.execute(self._insert_ignoring_duplicates(), [_article_row(article)])
+            if inserted.rowcount == 0:
+                return "unchanged"  # another process stored it between our check and insert
+            self._insert_children(conn, parsed)
+        return "replaced" if exists else "added"
+
+    def _insert_children(self, conn: Connection, parsed: ParsedArticle) -> None:
+        aid = parsed.article.id
+        if parsed.sentences:
+            conn.execute(
+                insert(sentences),
+                [
+                    {"article_id": aid, "idx": s.index, "start": s.start, "end": s.end, "text": s.text}
+                    for s in parsed.sentences
+                ],
+            )
+        if parsed.mentions:
+            conn.execute(insert(mentions), [_mention_row(aid, m) for m in parsed.mentions])
+
+    def _delete(self, conn: Connection, article_id: str) -> None:
+        for table in (mentions, sentences):
+            conn.execute(delete(table).where(table.c.article_id == article_id))
+        conn.execute(delete(articles).where(articles.c.id == article_id))
+
+    def delete_article(self, article_id: str) -> None:
+        """Remove an article and everything derived from it."""
+        full = self.resolve_id(article_id)
+        with self._errors(f"delete article {full}"), self.engine.begin() as conn:
+            self._delete(conn, full)
+
+    # reading
+    def has_article(self, article_id: str) -> bool:
+        """True when an article with exactly this id is stored."""
+        with self._errors("read articles"), self.engine.connect() as conn:
+            return conn.execute(select(articles.c.id).where(articles.c.id == article_id)).first() is not None
+
+    def resolve_id(self, prefix: str) -> str:
+        """The full id of the one article whose id starts with ``prefix``."""
+        with self._errors("read articles"), self.engine.connect() as conn:
+            rows = conn.execute(select(articles.c.id).where(articles.c.id.startswith(prefix)).limit(2)).all()
+        if not rows:
+            raise NotFound(f"no article with id {prefix!r}")
+        if len(rows) > 1:
+            raise NotFound(f"article id {prefix!r} is ambiguous; give more characters")
+        return str(rows[0][0])
+
+    def _filtered(self, query: Select[Any], flt: ArticleFilter) -> Select[Any]:
+        if flt.outlet:
+            query = query.where(func.lower(articles.c.outlet).contains(flt.outlet.lower()))
+        if flt.since:
+            query = query.where(articles.c.published >= dt.datetime.combine(flt.since, dt.time()))
+        if flt.until:
+            end = dt.datetime.combine(flt.until, dt.time()) + dt.timedelta(days=1)
+            query = query.where(articles.c.published < end)
+        if flt.text:
+            query = query.where(func.lower(articles.c.text).contains(flt.text.lower()))
+        if flt.country or flt.actor:
+            sub = select(mentions.c.article_id).where(mentions.c.as_place.is_(False))
+            if flt.country:
+                sub = sub.where(mentions.c.country == flt.country.upper())
+            if flt.actor:
+                needle = flt.actor.lower()
+                sub = sub.where(
+                    (func.lower(mentions.c.actor_name).contains(needle)) | (mentions.c.actor_key == flt.actor)
+                )
+            query = query.where(articles.c.id.in_(sub))
+        return query
+
+    def articles(self, flt: ArticleFilter | None = None) -> list[ArticleSummary]:
+        """Articles matching ``flt``, newest publication first (undated last)."""
+        flt = flt or ArticleFilter()
+        n_sent = select(func.count()).where(sentences.c.article_id == articles.c.id).scalar_subquery()
+        n_ment = select(func.count()).where(mentions.c.article_id == articles.c.id).scalar_subquery()
+        query: Select[Any] = select(
+            articles.c.id,
+            articles.c.title,
+            articles.c.outlet,
+            articles.c.published,
+            articles.c.url,
+            articles.c.source,
+            articles.c.ingested_at,
+            n_sent.label("sentences"),
+            n_ment.label("mentions"),
+        )
+        query = self._filtered(query, flt).order_by(
+            articles.c.published.is_(None), articles.c.published.desc(), articles.c.id
+        )
+        if flt.limit is not None:
+            query = query.limit(flt.limit)
+        if flt.offset:
+            query = query.offset(flt.offset)
+        with self._errors("read articles"), self.engine.connect() as conn:
+            return [ArticleSummary(**row._mapping) for row in conn.execute(query)]
+
+    def count_articles(self, flt: ArticleFilter | None = None) -> int:
+        """How many articles match ``flt`` (ignoring its limit and offset)."""
+        query = self._filtered(select(func.count()).select_from(articles), flt or ArticleFilter())
+        with self._errors("read articles"), self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
+    def article(self, article_id: str) -> ParsedArticle:
+        """One article with its sentences and mentions; ``article_id`` may be a unique prefix."""
+        full = self.resolve_id(article_id)
+        with self._errors("read articles"), self.engine.connect() as conn:
+            row = conn.execute(select(articles).where(articles.c.id == full)).one()
+            sents = conn.execute(
+                select(sentences).where(sentences.c.article_id == full).order_by(sentences.c.idx)
+            ).all()
+            ments = conn.execute(
+                select(mentions).where(mentions.c.article_id == full).order_by(mentions.c.start)
+            ).all()
+        article = Article(
+            id=row.id,
+            text=row.text,
+            title=row.title,
+            url=row.url,
+            outlet=row.outlet,
+            published=row.published,
+            language=row.language,
+            source=row.source,
+        )
+        return ParsedArticle(
+            article,
+            tuple(Sentence(s.idx, s.start, s.end, s.text) for s in sents),
+            tuple(_mention_from_row(m) for m in ments),
+        )
+
+    def actors(
+        self, country: str | None = None, sector: str | None = None, include_places: bool = False
+    ) -> list[ActorSummary]:
+        """Actors mentioned across articles, most mentioned first."""
+        query = select(
+            mentions.c.actor_key.label("key"),
+            func.max(mentions.c.actor_name).label("name"),
+            func.max(mentions.c.country).label("country"),
+            func.max(mentions.c.sector).label("sector"),
+            func.max(mentions.c.kind).label("kind"),
+            func.count().label("mentions"),
+            func.count(func.distinct(mentions.c.article_id)).label("articles"),
+        ).group_by(mentions.c.actor_key)
+        if not include_places:
+            query = query.where(mentions.c.as_place.is_(False))
+        if country:
+            query = query.where(mentions.c.country == country.upper())
+        if sector:
+            query = query.where(mentions.c.sector == sector.upper())
+        query = query.order_by(func.count().desc(), mentions.c.actor_key)
+        with self._errors("read actors"), self.engine.connect() as conn:
+            return [ActorSummary(**row._mapping) for row in conn.execute(query)]
+
+
+def _article_row(article: Article) -> dict[str, Any]:
+    return {
+        "id": article.id,
+        "title": article.title,
+        "url": article.url,
+        "outlet": article.outlet,
+        "published": article.published,
+        "language": article.language,
+        "source": article.source,
+        "text": article.text,
+        "ingested_at": dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+    }
+
+
+def _mention_row(article_id: str, m: Mention) -> dict[str, Any]:
+    a = m.actor
+    return {
+        "article_id": article_id,
+        "start": m.start,
+        "end": m.end,
+        "sentence_idx": m.sentence,
+        "text": m.text,
+        "actor_key": a.key,
+        "actor_name": a.name,
+        "country": a.country,
+        "sector": a.sector,
+        "kind": a.kind,
+        "office": a.office,
+        "how": m.how,
+        "as_place": m.as_place,
+    }
+
+
+def _mention_from_row(row: Any) -> Mention:
+    actor = Actor(row.actor_key, row.actor_name, row.country, row.sector, row.kind, row.office)
+    return Mention(row.sentence_idx, row.start, row.end, row.text, actor, row.how, bool(row.as_place))
+
+
+def _explain(exc: OperationalError) -> str:
+    message = str(exc.orig)
+    if "locked" in message:
+        return "the database is locked by another process; try again when it has finished"
+    if "readonly" in message or "read-only" in message:
+        return "the database is read-only"
+    if "unable to open" in message:
+        return "the database file cannot be opened (missing folder or no permission)"
+    return message
+
+
+def open_store(url: str, busy_timeout: float = 10.0, migrate_schema: bool = True) -> Store:
+    """Open (and create or migrate) the database at SQLAlchemy ``url``."""
+    parsed = make_url(url)
+    kwargs: dict[str, Any] = {}
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
+            folder = Path(parsed.database).parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"{parsed.database}: cannot create folder {folder}: {exc.strerror}") from exc
+        kwargs["connect_args"] = {"timeout": busy_timeout}
+    try:
+        engine = create_engine(url, **kwargs)
+    except Exception as exc:
+        raise StoreError(f"cannot use database {url!r}: {exc}") from exc
+    if parsed.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    store = Store(engine)
+    if migrate_schema:
+        with store._errors("prepare the schema"):
+            migrate.upgrade(engine)
+    return store

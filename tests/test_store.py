@@ -1,0 +1,110 @@
+"""Storage on a real SQLite file: one transaction per article, idempotent re-ingestion, errors."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine
+
+import trucewatch
+from trucewatch.errors import StoreError
+from trucewatch.store.schema import metadata
+
+from .conftest import EXAMPLES
+
+TEXT = (
+    "Hezbollah fired rockets at northern Israel on Monday, the Israeli military said, and Israeli "
+    "jets struck targets in southern Lebanon in response. Lebanon's health ministry said two people "
+    "were killed."
+)
+
+
+def counts(db: Path) -> dict[str, int]:
+    with sqlite3.connect(db) as conn:
+        return {
+            t: conn.execute(f"select count(*) from {t}").fetchone()[0]
+            for t in ("articles", "sentences", "mentions")
+        }
+
+
+def test_migrations_create_the_schema_the_code_expects(db_path: Path) -> None:
+    trucewatch.open(str(db_path)).close()
+    engine = create_engine(f"sqlite:///{db_path}")
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diff == []
+
+
+def test_ingesting_twice_stores_once(db_path: Path) -> None:
+    with trucewatch.open(str(db_path)) as tw:
+        first = tw.ingest([EXAMPLES])
+        before = counts(db_path)
+        second = tw.ingest([EXAMPLES])
+    assert len(first.added) >= 12 and first.ok
+    assert second.added == [] and sorted(second.unchanged) == sorted(first.added)
+    assert counts(db_path) == before
+    assert before["sentences"] > before["articles"] > 0 and before["mentions"] > 0
+
+
+def test_reprocessing_replaces_in_place_with_the_same_result(db_path: Path) -> None:
+    with trucewatch.open(str(db_path)) as tw:
+        tw.ingest_text(TEXT, outlet="Test Wire")
+        before = counts(db_path)
+        [aid] = [a.id for a in tw.articles()]
+        old = tw.article(aid)
+        report = tw.ingest_text(TEXT, outlet="Test Wire", replace=True)
+        assert report.replaced == [aid]
+        assert tw.article(aid).mentions == old.mentions
+    assert counts(db_path) == before
+
+
+def test_article_is_found_by_id_prefix_and_filters(workspace: trucewatch.Trucewatch) -> None:
+    workspace.ingest([EXAMPLES])
+    listing = workspace.articles()
+    dated = [a.published for a in listing if a.published]
+    assert dated == sorted(dated, reverse=True)
+    one = listing[0]
+    assert workspace.article(one.id[:8]).article.id == one.id
+    ledger = workspace.articles(outlet="levant ledger")
+    assert ledger and all(a.outlet == "Levant Ledger" for a in ledger)
+    lebanon = workspace.articles(country="LBN")
+    assert lebanon and all(
+        "Leban" in workspace.article(a.id).article.text or "Hezbollah" in workspace.article(a.id).article.text
+        for a in lebanon
+    )
+    import datetime as dt
+
+    in_2025 = workspace.articles(since=dt.date(2025, 1, 1), until=dt.date(2025, 12, 31))
+    assert in_2025 and all(a.published and a.published.year == 2025 for a in in_2025)
+
+
+def test_locked_database_is_reported_and_nothing_half_written(tmp_path: Path, db_path: Path) -> None:
+    trucewatch.open(str(db_path)).close()
+    config = tmp_path / "trucewatch.toml"
+    config.write_text("busy_timeout = 0.2\n", encoding="utf-8")
+    holder = sqlite3.connect(db_path)
+    holder.execute("BEGIN IMMEDIATE")  # another process is writing
+    try:
+        with trucewatch.open(str(db_path), config) as tw, pytest.raises(StoreError, match="locked"):
+            tw.ingest_text(TEXT)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert counts(db_path) == {"articles": 0, "sentences": 0, "mentions": 0}
+
+
+def test_read_only_database_is_reported(db_path: Path) -> None:
+    with trucewatch.open(str(db_path)) as tw:
+        tw.ingest_text(TEXT)
+    # A database opened read-only (a shared copy, a read-only mount); file permissions alone
+    # would not stop the root user that CI runs as.
+    read_only = f"sqlite:///file:{db_path}?mode=ro&uri=true"
+    with trucewatch.open(read_only) as tw:
+        assert len(tw.articles()) == 1
+        with pytest.raises(StoreError, match="read-only"):
+            tw.ingest_text(TEXT.replace("two", "three"))
+    assert counts(db_path)["articles"] == 1
