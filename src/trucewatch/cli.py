@@ -1,0 +1,385 @@
+"""The command line: parse arguments, call :mod:`trucewatch.api`, print.
+
+Library errors arrive as :class:`~trucewatch.errors.TrucewatchError` and leave as one line on
+standard error with exit code 1; rejected inputs are listed one a line and also make the exit
+code 1, after the good inputs have been stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from trucewatch import api
+from trucewatch.errors import TrucewatchError
+from trucewatch.ingest import FORMATS, count_inputs, parse_published
+from trucewatch.model import ParsedArticle, as_dict
+
+app = typer.Typer(
+    name="trucewatch",
+    help="Turn news articles about conflicts and ceasefires into sourced, structured records.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+out = Console(soft_wrap=False)
+err = Console(stderr=True)
+
+SECTOR_STYLES = {
+    "GOV": "bold cyan",
+    "MIL": "bold red",
+    "REB": "bold magenta",
+    "CVL": "bold green",
+    "IGO": "bold blue",
+    "JRN": "bold yellow",
+}
+
+
+class State:
+    """Options given before the command, shared by every command."""
+
+    db: str | None = None
+    config: Path | None = None
+
+
+state = State()
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database: a SQLite file path or a URL (postgresql://...). Default: TRUCEWATCH_DB, the config.",
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of tables.")]
+
+
+@app.callback()
+def main_options(
+    db: DbOption = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Path of a trucewatch.toml to use.")] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what each stage does.")] = False,
+) -> None:
+    """trucewatch reads news articles and keeps sourced records of who did what to whom."""
+    state.db = db
+    state.config = config
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
+
+
+def fail(message: str) -> NoReturn:
+    """Print one error line and exit 1."""
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(1)
+
+
+@contextmanager
+def workspace(db: str | None = None) -> Iterator[api.Trucewatch]:
+    """Open the configured workspace, turning library errors into one clean line."""
+    try:
+        with api.open(db or state.db, state.config) as tw:
+            yield tw
+    except TrucewatchError as exc:
+        fail(str(exc))
+
+
+def emit_json(value: Any) -> None:
+    """Write ``value`` as JSON on standard output."""
+    sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def parse_date_option(value: str | None, name: str) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        return parse_published(value, name)
+    except TrucewatchError as exc:
+        raise typer.BadParameter(str(exc), param_hint=name) from exc
+
+
+@contextmanager
+def ingest_progress(total: int | None) -> Iterator[Callable[[api.IngestReport], None]]:
+    """A Rich progress bar over articles; silent when standard error is not a terminal."""
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+    task = progress.add_task("ingesting", total=total)
+    with progress:
+        yield lambda report: progress.update(task, completed=report.seen)
+
+
+def print_report(report: api.IngestReport, as_json: bool) -> None:
+    """Summarise an ingestion run and list each rejected input on its own line."""
+    if as_json:
+        emit_json(
+            {
+                "added": report.added,
+                "unchanged": report.unchanged,
+                "replaced": report.replaced,
+                "rejected": [{"source": r.source, "reason": r.reason} for r in report.rejected],
+            }
+        )
+    else:
+        out.print(
+            f"{len(report.added)} added, {len(report.unchanged)} already stored, "
+            f"{len(report.replaced)} reprocessed, {len(report.rejected)} rejected"
+        )
+    for rejection in report.rejected:
+        err.print(f"[red]rejected[/] {rejection}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[
+        list[str], typer.Argument(help="Files, folders (read recursively) or - for standard input.")
+    ],
+    published: Annotated[
+        str | None, typer.Option(help="Publication date for articles that lack one, e.g. 2025-06-24T09:30Z.")
+    ] = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet name, overriding the file's.")] = None,
+    url: Annotated[str | None, typer.Option(help="Article URL, overriding the file's.")] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help=f"Input format: {', '.join(FORMATS)} (default: by suffix or content)."),
+    ] = None,
+    encoding: Annotated[
+        str | None, typer.Option(help="Text encoding of the inputs (default: detected).")
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Processes that parse in parallel.")] = 1,
+    reprocess: Annotated[bool, typer.Option(help="Parse again and replace articles already stored.")] = False,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Read articles from files, folders, JSON Lines or standard input and store what they say."""
+    if fmt is not None and fmt not in FORMATS:
+        raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(FORMATS)}", param_hint="--format")
+    when = parse_date_option(published, "--published")
+    with workspace(db) as tw, ingest_progress(count_inputs(paths)) as progress:
+        try:
+            report = tw.ingest(
+                paths,
+                published=when,
+                outlet=outlet,
+                url=url,
+                encoding=encoding,
+                fmt=fmt,
+                workers=workers,
+                replace=reprocess,
+                progress=progress,
+            )
+        except TrucewatchError as exc:
+            fail(str(exc))
+    print_report(report, as_json)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def articles(
+    outlet: Annotated[str | None, typer.Option(help="Only articles whose outlet contains this.")] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after this date.")] = None,
+    until: Annotated[str | None, typer.Option(help="Published on or before this date.")] = None,
+    country: Annotated[
+        str | None, typer.Option(help="Mentioning an actor of this country (ISO alpha-3).")
+    ] = None,
+    actor: Annotated[str | None, typer.Option(help="Mentioning an actor whose name contains this.")] = None,
+    text: Annotated[str | None, typer.Option("--text", help="Whose text contains this.")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 50,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List stored articles, newest first."""
+    since_d = parse_date_option(since, "--since")
+    until_d = parse_date_option(until, "--until")
+    with workspace(db) as tw:
+        rows = tw.articles(
+            outlet=outlet,
+            since=since_d.date() if since_d else None,
+            until=until_d.date() if until_d else None,
+            country=country,
+            actor=actor,
+            text=text,
+            limit=limit,
+        )
+    if as_json:
+        emit_json(api.records(rows))
+        return
+    table = Table(
+        "id", "published", "outlet", "title", "sentences", "mentions", title=f"{len(rows)} article(s)"
+    )
+    for row in rows:
+        table.add_row(
+            row.id[:10],
+            row.published.strftime("%Y-%m-%d %H:%M") if row.published else "-",
+            row.outlet or "-",
+            row.title or row.source,
+            str(row.sentences),
+            str(row.mentions),
+        )
+    out.print(table)
+
+
+def highlighted(parsed: ParsedArticle) -> Text:
+    """The article text with each actor mention styled by its sector."""
+    text = Text(parsed.article.text)
+    for mention in parsed.mentions:
+        style = "underline" if mention.as_place else SECTOR_STYLES.get(mention.actor.sector or "", "bold")
+        text.stylize(style, mention.start, mention.end)
+    return text
+
+
+@app.command()
+def show(
+    article_id: Annotated[str, typer.Argument(help="Article id (or its first characters).")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show an article with its resolved actors highlighted."""
+    with workspace(db) as tw:
+        try:
+            parsed = tw.article(article_id)
+        except TrucewatchError as exc:
+            fail(str(exc))
+    if as_json:
+        emit_json(as_dict(parsed))
+        return
+    art = parsed.article
+    out.print(f"[bold]{art.title or '(untitled)'}[/]", highlight=False)
+    published = art.published.isoformat(sep=" ") if art.published else "date unknown"
+    out.print(
+        f"{art.outlet or 'outlet unknown'} · {published} · {art.url or art.source} · id {art.id}",
+        highlight=False,
+    )
+    out.print()
+    out.print(highlighted(parsed), soft_wrap=True)
+    out.print()
+    table = Table("words", "actor", "country", "sector", "office", "how", title="actors")
+    for m in parsed.mentions:
+        table.add_row(
+            m.text,
+            m.actor.name,
+            m.actor.country or "?",
+            m.actor.sector or "-",
+            m.actor.office or "",
+            m.how + (" (place)" if m.as_place else ""),
+        )
+    out.print(table)
+
+
+@app.command()
+def actors(
+    country: Annotated[str | None, typer.Option(help="Only actors of this country (ISO alpha-3).")] = None,
+    sector: Annotated[
+        str | None, typer.Option(help="Only actors of this PLOVER sector (GOV, MIL, ...).")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 50,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List the actors found across stored articles, most mentioned first."""
+    with workspace(db) as tw:
+        rows = tw.actors(country=country, sector=sector)[:limit]
+    if as_json:
+        emit_json(api.records(rows))
+        return
+    table = Table("actor", "country", "sector", "kind", "mentions", "articles", title=f"{len(rows)} actor(s)")
+    for row in rows:
+        table.add_row(
+            row.name, row.country or "?", row.sector or "-", row.kind, str(row.mentions), str(row.articles)
+        )
+    out.print(table)
+
+
+def bundled_examples() -> Path | None:
+    """The example corpus of a source checkout, or ./examples/articles."""
+    for candidate in (
+        Path(__file__).resolve().parents[2] / "examples" / "articles",
+        Path("examples") / "articles",
+    ):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+@app.command()
+def demo(
+    corpus: Annotated[
+        Path | None, typer.Argument(help="Folder of articles (default: the bundled examples).")
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Processes that parse in parallel.")] = 1,
+    as_json: JsonOption = False,
+) -> None:
+    """Ingest the example corpus into a throwaway database and print a short report."""
+    folder = corpus or bundled_examples()
+    if folder is None or not folder.is_dir():
+        fail("example corpus not found: run from the project folder or give a folder of articles")
+    with (
+        tempfile.TemporaryDirectory(prefix="trucewatch-demo-") as tmp,
+        workspace(str(Path(tmp) / "demo.db")) as tw,
+    ):
+        with ingest_progress(count_inputs([str(folder)])) as progress:
+            report = tw.ingest([str(folder)], workers=workers, progress=progress)
+        listing = tw.articles()
+        top = tw.actors()[:15]
+    if as_json:
+        emit_json(
+            {
+                "corpus": str(folder),
+                "articles": api.records(listing),
+                "actors": api.records(top),
+                "rejected": [str(r) for r in report.rejected],
+            }
+        )
+    else:
+        out.print(f"[bold]trucewatch demo[/] on {folder}", highlight=False)
+        print_report(report, False)
+        table = Table("published", "outlet", "title", "mentions", title="articles")
+        for row in listing:
+            table.add_row(
+                row.published.strftime("%Y-%m-%d") if row.published else "-",
+                row.outlet or "-",
+                row.title or row.source,
+                str(row.mentions),
+            )
+        out.print(table)
+        actors_table = Table(
+            "actor", "country", "sector", "mentions", "articles", title="most mentioned actors"
+        )
+        for a in top:
+            actors_table.add_row(a.name, a.country or "?", a.sector or "-", str(a.mentions), str(a.articles))
+        out.print(actors_table)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Entry point of the ``trucewatch`` command."""
+    app()
