@@ -89,7 +89,8 @@ def _parse_batch(nlp: Language, texts: list[str]) -> Iterator[list[Chunk]]:
 @Language.component("trucewatch_paragraphs")
 def paragraph_boundaries(doc: Doc) -> Doc:
     """Start a sentence after every line break, so headings and datelines stand alone."""
-    for token in doc[:-1]:
-        if "\n" in token.text or "\n" in token.whitespace_:
-            doc[token.i + 1].is_sent_start = True
+    for match in re.finditer(r"\n+", doc.text):
+        span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+        if span is not None and span.end < len(doc):
+            doc[span.end].is_sent_start = True
     return doc

@@ -22,6 +22,7 @@ from pathlib import Path
 import py3langid
 import yaml
 
+from trucewatch.datafiles import load_yaml
 from trucewatch.errors import DataFileError, InputError
 from trucewatch.ingest.metadata import Metadata
 from trucewatch.model import Article
@@ -31,6 +32,7 @@ BOILERPLATE_FILE = Path(__file__).with_name("boilerplate.yaml")
 # A text shorter than this many words is too short for language identification to be trusted;
 # it is accepted as English (the article is rejected later only if nothing is found in it).
 MIN_WORDS_FOR_LANGUAGE_CHECK = 12
+ENGLISH_FILE = Path(__file__).with_name("english.yaml")
 # py3langid's normalised probability above which a non-English verdict rejects the article.
 LANGUAGE_REJECT_PROBABILITY = 0.9
 
@@ -144,8 +146,30 @@ def _language_identifier() -> py3langid.langid.LanguageIdentifier:
     )
 
 
+@lru_cache(maxsize=1)
+def _english() -> tuple[frozenset[str], float]:
+    raw = load_yaml(ENGLISH_FILE)
+    try:
+        return frozenset(raw["function_words"]), float(raw["min_share"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise DataFileError(
+            f"{ENGLISH_FILE}: needs function_words (a list) and min_share (a number)"
+        ) from exc
+
+
+def _plainly_english(text: str) -> bool:
+    """Function words make up a large share of any English text and almost none of others'."""
+    words = re.findall(r"[a-z']+", text[:2000].lower())
+    if len(words) < MIN_WORDS_FOR_LANGUAGE_CHECK:
+        return False
+    function_words, min_share = _english()
+    return sum(1 for w in words if w in function_words) / len(words) >= min_share
+
+
 def detect_language(text: str) -> str | None:
     """The ISO 639-1 code of ``text``'s language, or None when the text is too short to tell."""
+    if _plainly_english(text):
+        return "en"  # the common case, without the classifier's cost
     letters = [c for c in text[:4000] if c.isalpha()]
     latin = sum(1 for c in letters if c.isascii()) / len(letters) if letters else 1.0
     if len(text.split()) < MIN_WORDS_FOR_LANGUAGE_CHECK and latin >= 0.8:
