@@ -1,0 +1,1 @@
+"""Event extraction: PLOVER categories, modes and attributes from parsed sentences."""
