@@ -8,8 +8,8 @@ before produced and never mutates it.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 
@@ -26,7 +26,7 @@ class Article:
     title: str | None = None
     url: str | None = None
     outlet: str | None = None
-    published: datetime | None = None
+    published: dt.datetime | None = None
     language: str = "en"
     source: str = ""
 
@@ -77,12 +77,113 @@ class Mention:
 
 
 @dataclass(frozen=True)
+class EventDate:
+    """When an event happened, resolved against the article's publication time.
+
+    ``precision`` is hour, day, week, month or year; ``end`` is set for periods ("over six
+    days"); ``from_article`` says the text gave no date and the publication date stands in.
+    """
+
+    date: dt.date | None
+    precision: str = "day"
+    end: dt.date | None = None
+    time: dt.datetime | None = None
+    from_article: bool = False
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where an event happened: a place resolved to a name, country and coordinates."""
+
+    name: str
+    country: str | None
+    latitude: float | None = None
+    longitude: float | None = None
+    precision: str = "city"
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class Count:
+    """A number as the text gives it: ``value`` is the figure (the lower bound of a range),
+    ``qualifier`` one of exact, at_least, more_than, about, up_to, fewer_than."""
+
+    value: int
+    qualifier: str = "exact"
+    high: int | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Casualties:
+    """A casualty figure with whose it is, over what period, and who reported it."""
+
+    killed: Count | None = None
+    injured: Count | None = None
+    displaced: Count | None = None
+    victims: str | None = None
+    victims_country: str | None = None
+    period_days: float | None = None
+    reported_by: str | None = None
+    start: int = 0
+    end: int = 0
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who the article says reported something: words, offsets, and the actor if resolved."""
+
+    text: str
+    start: int
+    end: int
+    actor: Actor | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """A PLOVER event with its provenance: the sentence and the words that carry it.
+
+    ``actors`` and ``targets`` are the mentions of the source and the recipient (several
+    when the text coordinates them). ``links`` tie records together: ("alleges", id) on an
+    accusation and ("alleged_by", id) on what it alleges; ("denies", id) on a denial and
+    ("denied_by", id) on what it denies; ("violates", id) on an assault said to breach a
+    ceasefire, with the id of the article's ceasefire event, or "ceasefire" when the article
+    reports none.
+    """
+
+    id: str
+    article_id: str
+    category: str
+    mode: str | None
+    context: tuple[str, ...]
+    actors: tuple[Mention, ...]
+    targets: tuple[Mention, ...]
+    status: str
+    date: EventDate
+    location: Location | None
+    casualties: Casualties | None
+    attributed_to: Attribution | None
+    sentence: int
+    start: int
+    end: int
+    trigger: str
+    score: float
+    quad: int
+    confidence: float
+    links: tuple[tuple[str, str], ...] = ()
+    sentence_text: str = ""
+
+
+@dataclass(frozen=True)
 class ParsedArticle:
-    """An article after the NLP stage: sentences and resolved actor mentions."""
+    """An article after the NLP and extraction stages: sentences, actor mentions, events."""
 
     article: Article
     sentences: tuple[Sentence, ...]
     mentions: tuple[Mention, ...]
+    events: tuple[Event, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,6 +208,75 @@ def _plain(value: Any) -> Any:
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
-    if isinstance(value, datetime | date):
+    if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     return value
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _datetime(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def _actor(d: dict[str, Any]) -> Actor:
+    return Actor(**d)
+
+
+def _mention(d: dict[str, Any]) -> Mention:
+    return Mention(**{**d, "actor": _actor(d["actor"])})
+
+
+def _count(d: dict[str, Any] | None) -> Count | None:
+    return Count(**d) if d else None
+
+
+def event_from_dict(d: dict[str, Any]) -> Event:
+    """Rebuild an Event from :func:`as_dict` output (how the store keeps the full record)."""
+    when = d["date"]
+    cas = d.get("casualties")
+    att = d.get("attributed_to")
+    loc = d.get("location")
+    return Event(
+        id=d["id"],
+        article_id=d["article_id"],
+        category=d["category"],
+        mode=d.get("mode"),
+        context=tuple(d.get("context", ())),
+        actors=tuple(_mention(m) for m in d.get("actors", ())),
+        targets=tuple(_mention(m) for m in d.get("targets", ())),
+        status=d["status"],
+        date=EventDate(
+            date=_date(when.get("date")),
+            precision=when.get("precision", "day"),
+            end=_date(when.get("end")),
+            time=_datetime(when.get("time")),
+            from_article=when.get("from_article", False),
+            text=when.get("text"),
+        ),
+        location=Location(**loc) if loc else None,
+        casualties=Casualties(
+            **{
+                **cas,
+                "killed": _count(cas.get("killed")),
+                "injured": _count(cas.get("injured")),
+                "displaced": _count(cas.get("displaced")),
+            }
+        )
+        if cas
+        else None,
+        attributed_to=Attribution(**{**att, "actor": _actor(att["actor"]) if att.get("actor") else None})
+        if att
+        else None,
+        sentence=d["sentence"],
+        start=d["start"],
+        end=d["end"],
+        trigger=d["trigger"],
+        score=d["score"],
+        quad=d["quad"],
+        confidence=d["confidence"],
+        links=tuple((k, v) for k, v in d.get("links", ())),
+        sentence_text=d.get("sentence_text", ""),
+    )

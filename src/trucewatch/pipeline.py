@@ -1,4 +1,4 @@
-"""From cleaned articles to parsed records: parse with spaCy, split sentences, resolve actors.
+"""From cleaned articles to parsed records: parse, split sentences, resolve actors, find events.
 
 :class:`Pipeline` holds what is costly to build (the spaCy pipeline, the actor matchers) and is
 built once per process. :func:`process` runs it in this process or, with ``workers > 1``, in a
@@ -17,6 +17,11 @@ from itertools import islice
 from trucewatch.actors.catalogue import cached_catalogue
 from trucewatch.actors.resolve import ActorResolver
 from trucewatch.config import Settings
+from trucewatch.events.extract import EventExtractor
+from trucewatch.events.grammar import grammar
+from trucewatch.events.lexicon import cached_lexicon
+from trucewatch.events.ontology import ontology
+from trucewatch.events.place import cached_gazetteer
 from trucewatch.model import Article, ParsedArticle, Rejection, Sentence
 from trucewatch.nlp import Chunk, load_pipeline, parse_texts
 
@@ -28,11 +33,14 @@ WORKER_BATCH = 16
 
 
 class Pipeline:
-    """The NLP and resolution stages for one process."""
+    """The NLP, resolution and extraction stages for one process."""
 
     def __init__(self, settings: Settings) -> None:
         self.nlp = load_pipeline()
         self.resolver = ActorResolver(self.nlp, cached_catalogue(tuple(settings.actor_files)))
+        self.extractor = EventExtractor(
+            cached_lexicon(tuple(settings.lexicon_files)), grammar(), ontology(), cached_gazetteer()
+        )
 
     def run(self, articles: Sequence[Article]) -> list[ParsedArticle | Rejection]:
         """Parse a batch; an article whose processing fails becomes a Rejection, not a crash."""
@@ -46,10 +54,11 @@ class Pipeline:
         return results
 
     def parse(self, article: Article, chunks: Sequence[Chunk]) -> ParsedArticle:
-        """Sentences and actor mentions of one article from its parsed chunks."""
+        """Sentences, actor mentions and events of one article from its parsed chunks."""
         sentences = tuple(_sentences(chunks))
         mentions = tuple(self.resolver.resolve(chunks, sentences, article.published))
-        return ParsedArticle(article, sentences, mentions)
+        events = tuple(self.extractor.extract(article, chunks, sentences, mentions))
+        return ParsedArticle(article, sentences, mentions, events)
 
 
 def _sentences(chunks: Sequence[Chunk]) -> Iterator[Sentence]:
