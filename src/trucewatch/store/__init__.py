@@ -4,9 +4,18 @@ from trucewatch.store.database import (
     ActorSummary,
     ArticleFilter,
     ArticleSummary,
+    EventFilter,
     SaveOutcome,
     Store,
     open_store,
 )
 
-__all__ = ["ActorSummary", "ArticleFilter", "ArticleSummary", "SaveOutcome", "Store", "open_store"]
+__all__ = [
+    "ActorSummary",
+    "ArticleFilter",
+    "ArticleSummary",
+    "EventFilter",
+    "SaveOutcome",
+    "Store",
+    "open_store",
+]

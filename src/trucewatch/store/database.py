@@ -8,6 +8,7 @@ article already stored is left as it is unless it is explicitly reprocessed.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 from collections.abc import Iterator
@@ -21,9 +22,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from trucewatch.errors import NotFound, StoreError
-from trucewatch.model import Actor, Article, Mention, ParsedArticle, Sentence
+from trucewatch.model import Actor, Article, Event, Mention, ParsedArticle, Sentence, as_dict, event_from_dict
 from trucewatch.store import migrate
-from trucewatch.store.schema import articles, mentions, sentences
+from trucewatch.store.schema import articles, event_actors, events, mentions, sentences
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,27 @@ class ArticleFilter:
     text: str | None = None
     limit: int | None = None
     offset: int = 0
+
+
+@dataclass(frozen=True)
+class EventFilter:
+    """Conditions on events; unset fields do not filter."""
+
+    actor: str | None = None
+    country: str | None = None
+    category: str | None = None
+    status: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    article_id: str | None = None
+    min_confidence: float | None = None
+    order: Literal["date", "article"] = "date"
+    limit: int | None = None
+    offset: int = 0
+
+
+# Rows read per query when streaming events: bounded memory, few round trips.
+STREAM_PAGE = 2000
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -141,9 +163,16 @@ class Store:
             )
         if parsed.mentions:
             conn.execute(insert(mentions), [_mention_row(aid, m) for m in parsed.mentions])
+        if parsed.events:
+            conn.execute(insert(events), [_event_row(e) for e in parsed.events])
+            rows = [row for e in parsed.events for row in _participant_rows(e)]
+            if rows:
+                conn.execute(insert(event_actors), rows)
 
     def _delete(self, conn: Connection, article_id: str) -> None:
-        for table in (mentions, sentences):
+        ids = select(events.c.id).where(events.c.article_id == article_id)
+        conn.execute(delete(event_actors).where(event_actors.c.event_id.in_(ids)))
+        for table in (events, mentions, sentences):
             conn.execute(delete(table).where(table.c.article_id == article_id))
         conn.execute(delete(articles).where(articles.c.id == article_id))
 
@@ -234,6 +263,9 @@ class Store:
             ments = conn.execute(
                 select(mentions).where(mentions.c.article_id == full).order_by(mentions.c.start)
             ).all()
+            evs = conn.execute(
+                select(events.c.record).where(events.c.article_id == full).order_by(events.c.start)
+            ).all()
         article = Article(
             id=row.id,
             text=row.text,
@@ -248,7 +280,71 @@ class Store:
             article,
             tuple(Sentence(s.idx, s.start, s.end, s.text) for s in sents),
             tuple(_mention_from_row(m) for m in ments),
+            tuple(event_from_dict(e.record) for e in evs),
         )
+
+    def _event_query(self, flt: EventFilter) -> Select[Any]:
+        query: Select[Any] = select(events.c.record)
+        if flt.category:
+            query = query.where(events.c.category == flt.category.upper())
+        if flt.status:
+            query = query.where(events.c.status == flt.status.lower())
+        if flt.since:
+            query = query.where(events.c.date >= flt.since)
+        if flt.until:
+            query = query.where(events.c.date <= flt.until)
+        if flt.article_id:
+            query = query.where(events.c.article_id == flt.article_id)
+        if flt.min_confidence is not None:
+            query = query.where(events.c.confidence >= flt.min_confidence)
+        if flt.country or flt.actor:
+            sub = select(event_actors.c.event_id)
+            if flt.country:
+                sub = sub.where(event_actors.c.country == flt.country.upper())
+            if flt.actor:
+                needle = flt.actor.lower()
+                sub = sub.where(
+                    func.lower(event_actors.c.actor_name).contains(needle)
+                    | (event_actors.c.actor_key == flt.actor)
+                )
+            query = query.where(events.c.id.in_(sub))
+        return query
+
+    def events(self, flt: EventFilter | None = None) -> list[Event]:
+        """Events matching ``flt``, by event date (or by article) then position in the article."""
+        flt = flt or EventFilter()
+        query = self._event_query(flt)
+        if flt.order == "article":
+            query = query.order_by(events.c.article_id, events.c.start)
+        else:
+            query = query.order_by(
+                events.c.date.is_(None), events.c.date, events.c.article_id, events.c.start
+            )
+        if flt.limit is not None:
+            query = query.limit(flt.limit)
+        if flt.offset:
+            query = query.offset(flt.offset)
+        with self._errors("read events"), self.engine.connect() as conn:
+            return [event_from_dict(row.record) for row in conn.execute(query)]
+
+    def iter_events(self, flt: EventFilter | None = None) -> Iterator[Event]:
+        """All events matching ``flt``, read a page at a time so memory stays flat."""
+        flt = flt or EventFilter()
+        offset, remaining = flt.offset, flt.limit
+        while remaining is None or remaining > 0:
+            page = STREAM_PAGE if remaining is None else min(STREAM_PAGE, remaining)
+            rows = self.events(dataclasses.replace(flt, limit=page, offset=offset))
+            yield from rows
+            if len(rows) < page:
+                return
+            offset += page
+            remaining = None if remaining is None else remaining - page
+
+    def count_events(self, flt: EventFilter | None = None) -> int:
+        """How many events match ``flt`` (ignoring its limit and offset)."""
+        sub = self._event_query(flt or EventFilter()).subquery()
+        with self._errors("read events"), self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(sub)).scalar_one())
 
     def actors(
         self, country: str | None = None, sector: str | None = None, include_places: bool = False
@@ -305,6 +401,50 @@ def _mention_row(article_id: str, m: Mention) -> dict[str, Any]:
         "how": m.how,
         "as_place": m.as_place,
     }
+
+
+def _event_row(e: Event) -> dict[str, Any]:
+    cas = e.casualties
+    return {
+        "id": e.id,
+        "article_id": e.article_id,
+        "category": e.category,
+        "mode": e.mode,
+        "status": e.status,
+        "date": e.date.date,
+        "date_precision": e.date.precision,
+        "location_name": e.location.name if e.location else None,
+        "location_country": e.location.country if e.location else None,
+        "latitude": e.location.latitude if e.location else None,
+        "longitude": e.location.longitude if e.location else None,
+        "killed": cas.killed.value if cas and cas.killed else None,
+        "injured": cas.injured.value if cas and cas.injured else None,
+        "sentence_idx": e.sentence,
+        "start": e.start,
+        "end": e.end,
+        "score": e.score,
+        "quad": e.quad,
+        "confidence": e.confidence,
+        "record": as_dict(e),
+    }
+
+
+def _participant_rows(e: Event) -> list[dict[str, Any]]:
+    rows = []
+    for role, group in (("source", e.actors), ("target", e.targets)):
+        for position, m in enumerate(group):
+            rows.append(
+                {
+                    "event_id": e.id,
+                    "role": role,
+                    "position": position,
+                    "actor_key": m.actor.key,
+                    "actor_name": m.actor.name,
+                    "country": m.actor.country,
+                    "sector": m.actor.sector,
+                }
+            )
+    return rows
 
 
 def _mention_from_row(row: Any) -> Mention:

@@ -2,15 +2,20 @@
 
 Alembic migrations in ``migrations/`` create and change these tables; this module is the
 description the queries are written against, and the migrations must keep to it (a test
-compares the two).
+compares the two). An event keeps its whole record as JSON (``record``) beside the columns
+that queries filter and sort on, and its participants in ``event_actors`` so that events can
+be found by actor and country.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
+    JSON,
     Boolean,
     Column,
+    Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -66,4 +71,46 @@ mentions = Table(
     Column("as_place", Boolean, nullable=False),
     Index("ix_mentions_actor", "actor_key"),
     Index("ix_mentions_country", "country"),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("article_id", String(16), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("category", String(16), nullable=False),
+    Column("mode", String(32)),
+    Column("status", String(16), nullable=False),
+    Column("date", Date),
+    Column("date_precision", String(8), nullable=False),
+    Column("location_name", String(200)),
+    Column("location_country", String(3)),
+    Column("latitude", Float),
+    Column("longitude", Float),
+    Column("killed", Integer),
+    Column("injured", Integer),
+    Column("sentence_idx", Integer, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("quad", Integer, nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("record", JSON, nullable=False),
+    Index("ix_events_article", "article_id"),
+    Index("ix_events_category_date", "category", "date"),
+    Index("ix_events_date", "date"),
+)
+
+event_actors = Table(
+    "event_actors",
+    metadata,
+    Column("event_id", String(16), ForeignKey("events.id", ondelete="CASCADE"), primary_key=True),
+    Column("role", String(6), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("actor_key", String(200), nullable=False),
+    Column("actor_name", String(200), nullable=False),
+    Column("country", String(3)),
+    Column("sector", String(3)),
+    Index("ix_event_actors_key", "actor_key"),
+    Index("ix_event_actors_country", "country"),
 )
