@@ -4,8 +4,17 @@ The Python API is :func:`open` (a workspace over a database) and :func:`records`
 plain dicts); see :mod:`trucewatch.api`.
 """
 
-from trucewatch.api import IngestReport, Trucewatch, open, records
+from trucewatch.api import Extraction, IngestReport, Trucewatch, extract, open, records
 from trucewatch.errors import TrucewatchError
 
 __version__ = "0.1.0"
-__all__ = ["IngestReport", "Trucewatch", "TrucewatchError", "__version__", "open", "records"]
+__all__ = [
+    "Extraction",
+    "IngestReport",
+    "Trucewatch",
+    "TrucewatchError",
+    "__version__",
+    "extract",
+    "open",
+    "records",
+]

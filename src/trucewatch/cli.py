@@ -7,6 +7,7 @@ code 1, after the good inputs have been stored.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import logging
@@ -31,9 +32,12 @@ from rich.table import Table
 from rich.text import Text
 
 from trucewatch import api
+from trucewatch.config import Settings, load_settings
 from trucewatch.errors import TrucewatchError
+from trucewatch.events.acled import ACLED_COLUMNS, acled_row, most_salient
+from trucewatch.exports import FORMATS as EXPORT_FORMATS
 from trucewatch.ingest import FORMATS, count_inputs, parse_published
-from trucewatch.model import ParsedArticle, as_dict
+from trucewatch.model import Event, Mention, ParsedArticle, as_dict
 
 app = typer.Typer(
     name="trucewatch",
@@ -292,6 +296,73 @@ def show(
             m.how + (" (place)" if m.as_place else ""),
         )
     out.print(table)
+    if parsed.events:
+        out.print()
+        out.print(f"[bold]{len(parsed.events)} event(s)[/]")
+        for event in parsed.events:
+            print_event(event, parsed)
+
+
+def who(mentions: tuple[Mention, ...]) -> str:
+    """Participants as "Name (CODE SECTOR)", comma-separated; "?" when unknown."""
+    if not mentions:
+        return "?"
+    parts = []
+    for m in mentions:
+        a = m.actor
+        code = " ".join(x for x in (a.country, a.sector) if x)
+        parts.append(f"{a.name} ({code})" if code else a.name)
+    return ", ".join(parts)
+
+
+def event_sentence(event: Event, parsed: ParsedArticle) -> Text:
+    """The event's sentence with its trigger reversed and its participants styled."""
+    sentence = next(s for s in parsed.sentences if s.index == event.sentence)
+    text = Text(sentence.text)
+    for m in (*event.actors, *event.targets):
+        if sentence.start <= m.start and m.end <= sentence.end:
+            style = "bold cyan" if m in event.actors else "bold magenta"
+            text.stylize(style, m.start - sentence.start, m.end - sentence.start)
+    text.stylize("reverse", event.start - sentence.start, event.end - sentence.start)
+    return text
+
+
+def print_event(event: Event, parsed: ParsedArticle) -> None:
+    """One event: what, who, when, where, how many, who says so, and the marked sentence."""
+    what = event.category + (f"/{event.mode}" if event.mode else "")
+    status = "" if event.status == "asserted" else f" [{event.status}]"
+    out.print(f"[bold]{what}[/]{status}  {who(event.actors)} -> {who(event.targets)}", highlight=False)
+    details = [f"date {describe_date(event)}"]
+    if event.location:
+        details.append(f"place {event.location.name} ({event.location.country or '?'})")
+    if event.casualties:
+        details.append(describe_casualties(event))
+    if event.attributed_to:
+        details.append(f"according to {event.attributed_to.text}")
+    details.append(f"score {event.score:+.1f}, confidence {event.confidence:.2f}")
+    out.print("  " + "; ".join(details), highlight=False)
+    out.print(Text("  ") + event_sentence(event, parsed), soft_wrap=True)
+
+
+def describe_date(event: Event) -> str:
+    when = event.date
+    if when.date is None:
+        return "unknown"
+    text = when.date.isoformat()
+    if when.end:
+        text += f" to {when.end.isoformat()}"
+    return text + (" (article date)" if when.from_article else f" ({when.precision})")
+
+
+def describe_casualties(event: Event) -> str:
+    cas = event.casualties
+    assert cas is not None
+    parts = []
+    for label, count in (("killed", cas.killed), ("injured", cas.injured), ("displaced", cas.displaced)):
+        if count is not None:
+            qualifier = "" if count.qualifier == "exact" else count.qualifier.replace("_", " ") + " "
+            parts.append(f"{label} {qualifier}{count.value}")
+    return ", ".join(parts) or "casualties"
 
 
 @app.command()
@@ -316,6 +387,227 @@ def actors(
             row.name, row.country or "?", row.sector or "-", row.kind, str(row.mentions), str(row.articles)
         )
     out.print(table)
+
+
+@app.command()
+def events(
+    actor: Annotated[
+        str | None, typer.Option(help="Events where an actor's name contains this (source or target).")
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option(help="Events with a source or target of this country (ISO alpha-3).")
+    ] = None,
+    category: Annotated[str | None, typer.Option(help="PLOVER category, e.g. ASSAULT.")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="asserted, alleged, denied, hypothetical, future or negated.")
+    ] = None,
+    since: Annotated[str | None, typer.Option(help="Events on or after this date.")] = None,
+    until: Annotated[str | None, typer.Option(help="Events on or before this date.")] = None,
+    article: Annotated[
+        str | None, typer.Option(help="Only the events of this article (id or prefix).")
+    ] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 100,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List stored events, oldest first, with their sentence."""
+    since_d = parse_date_option(since, "--since")
+    until_d = parse_date_option(until, "--until")
+    with workspace(db) as tw:
+        try:
+            article_id = tw.store.resolve_id(article) if article else None
+        except TrucewatchError as exc:
+            fail(str(exc))
+        rows = tw.events(
+            actor=actor,
+            country=country,
+            category=category,
+            status=status,
+            article_id=article_id,
+            since=since_d.date() if since_d else None,
+            until=until_d.date() if until_d else None,
+            limit=limit,
+        )
+    if as_json:
+        emit_json(api.records(rows))
+        return
+    table = Table(
+        "date",
+        "event",
+        "source",
+        "target",
+        "status",
+        "place",
+        "killed",
+        "sentence",
+        title=f"{len(rows)} event(s)",
+    )
+    for e in rows:
+        killed = e.casualties.killed.value if e.casualties and e.casualties.killed else None
+        table.add_row(
+            e.date.date.isoformat() if e.date.date else "-",
+            e.category + (f"/{e.mode}" if e.mode else ""),
+            who(e.actors),
+            who(e.targets),
+            e.status,
+            e.location.name if e.location else "-",
+            "" if killed is None else str(killed),
+            e.sentence_text,
+        )
+    out.print(table)
+
+
+@app.command()
+def extract(
+    source: Annotated[
+        str,
+        typer.Argument(
+            help='JSON Lines ({"id", "text", optional "published", "title", "outlet"}), or - for stdin.'
+        ),
+    ],
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="json: a line of events per input line; acled: an ACLED-style CSV row of the most "
+            "salient event per input line.",
+        ),
+    ] = "json",
+    workers: Annotated[int, typer.Option(min=1, help="Processes that parse in parallel.")] = 1,
+) -> None:
+    """Extract events from JSON Lines without touching any database, one output line per input line."""
+    if fmt not in ("json", "acled"):
+        raise typer.BadParameter(f"{fmt!r} is not json or acled", param_hint="--format")
+    if source == "-":
+        lines: Any = sys.stdin
+    else:
+        path = Path(source)
+        if not path.is_file():
+            fail(f"{source}: no such file")
+        lines = path.open(encoding="utf-8", errors="replace")
+    failed = 0
+    writer = csv.DictWriter(sys.stdout, ACLED_COLUMNS, lineterminator="\n") if fmt == "acled" else None
+    if writer is not None:
+        writer.writeheader()
+    try:
+        for result in api.extract(lines, load_settings_or_fail(), workers):
+            if result.error:
+                failed += 1
+                err.print(f"[red]line {result.line}[/]: {result.error}", highlight=False, soft_wrap=True)
+            if writer is not None:
+                row = acled_row(most_salient(result.events), result.events, result.id or str(result.line))
+                writer.writerow(row.as_csv_row())
+                continue
+            record = {"line": result.line, "id": result.id, "events": api.records(result.events)}
+            if result.error:
+                record["error"] = result.error
+            sys.stdout.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+    finally:
+        if lines is not sys.stdin:
+            lines.close()
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def export(
+    fmt: Annotated[
+        str, typer.Option("--format", help=f"One of {', '.join(EXPORT_FORMATS)}.")
+    ] = "plover-json",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="File to write (default: standard output).")
+    ] = None,
+    actor: Annotated[
+        str | None, typer.Option(help="Only events where an actor's name contains this.")
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option(help="Only events with a participant of this country.")
+    ] = None,
+    category: Annotated[str | None, typer.Option(help="Only this PLOVER category.")] = None,
+    since: Annotated[str | None, typer.Option(help="Events on or after this date.")] = None,
+    until: Annotated[str | None, typer.Option(help="Events on or before this date.")] = None,
+    db: DbOption = None,
+) -> None:
+    """Write stored events as PLOVER JSON Lines, CSV, or ACLED-style CSV."""
+    if fmt not in EXPORT_FORMATS:
+        raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(EXPORT_FORMATS)}", param_hint="--format")
+    since_d = parse_date_option(since, "--since")
+    until_d = parse_date_option(until, "--until")
+    filters = {
+        "actor": actor,
+        "country": country,
+        "category": category,
+        "since": since_d.date() if since_d else None,
+        "until": until_d.date() if until_d else None,
+    }
+    with workspace(db) as tw:
+        try:
+            if out is None:
+                count = tw.export(fmt, sys.stdout, **filters)
+            else:
+                with out.open("w", encoding="utf-8", newline="") as handle:
+                    count = tw.export(fmt, handle, **filters)
+        except OSError as exc:
+            fail(f"{out}: cannot write: {exc.strerror or exc}")
+        except TrucewatchError as exc:
+            fail(str(exc))
+    if out is not None:
+        err.print(f"{count} event(s) written to {out}", highlight=False)
+
+
+eval_app = typer.Typer(
+    help="Measure accuracy against hand-coded data.", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(eval_app, name="eval")
+
+
+@eval_app.command("seeds")
+def eval_seeds(
+    gold: Annotated[Path, typer.Option("--gold", help="Gold JSON Lines (format of shared/gold/README.md).")],
+    docs: Annotated[
+        Path, typer.Option("--docs", help="Folder of the documents the gold file names (DOC.txt).")
+    ],
+    workers: Annotated[int, typer.Option(min=1, help="Processes that parse in parallel.")] = 1,
+    as_json: JsonOption = False,
+) -> None:
+    """Recall per kind and per field against an analyst's gold items, listing the misses."""
+    try:
+        report = api.evaluate_seeds(gold, docs, load_settings_or_fail(), workers)
+    except TrucewatchError as exc:
+        fail(str(exc))
+    if as_json:
+        emit_json(report.as_dict())
+    else:
+        sys.stdout.write(report.format_report() + "\n")
+
+
+@eval_app.command("acled")
+def eval_acled(
+    csv_path: Annotated[
+        Path, typer.Argument(help="ACLED export CSV (with event_date, event_type, ..., notes).")
+    ],
+    limit: Annotated[int | None, typer.Option(min=1, help="Only the first N rows.")] = None,
+    examples: Annotated[int, typer.Option(min=0, help="How many misses to list.")] = 10,
+    workers: Annotated[int, typer.Option(min=1, help="Processes that parse in parallel.")] = 1,
+    as_json: JsonOption = False,
+) -> None:
+    """Extraction on each row's notes compared with ACLED's own coding, field by field."""
+    try:
+        report = api.evaluate_acled(csv_path, load_settings_or_fail(), workers, limit, examples)
+    except TrucewatchError as exc:
+        fail(str(exc))
+    if as_json:
+        emit_json(report.as_dict())
+    else:
+        sys.stdout.write(report.format_report() + "\n")
+
+
+def load_settings_or_fail() -> Settings:
+    """The settings of the config file and environment, or one clean error line."""
+    try:
+        return load_settings(state.config, state.db)
+    except TrucewatchError as exc:
+        fail(str(exc))
 
 
 def bundled_examples() -> Path | None:
