@@ -25,7 +25,7 @@ import platformdirs
 from trucewatch.errors import ConfigError
 
 CONFIG_NAME = "trucewatch.toml"
-_LIST_KEYS = ("actor_files", "boilerplate_files", "lexicon_files")
+_LIST_KEYS = ("actor_files", "boilerplate_files", "lexicon_files", "ceasefire_files")
 
 
 def default_db_path() -> Path:
@@ -41,6 +41,7 @@ class Settings:
     actor_files: tuple[Path, ...] = field(default=())
     boilerplate_files: tuple[Path, ...] = field(default=())
     lexicon_files: tuple[Path, ...] = field(default=())
+    ceasefire_files: tuple[Path, ...] = field(default=())
     busy_timeout: float = 10.0
 
     @property

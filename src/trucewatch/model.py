@@ -177,6 +177,37 @@ class Event:
 
 
 @dataclass(frozen=True)
+class CeasefireMention:
+    """A statement about a ceasefire's life: which phase, between whom, brokered by whom, when.
+
+    ``historical`` marks a ceasefire named as past history (it may add to a known record but
+    never creates one); ``parties_inferred`` says the sentence did not name both parties and
+    they were taken from nearby statements or the article's main sides; ``accusers`` and
+    ``accused`` are set on violation_alleged statements.
+    ``events`` are the ids of the article's events the statement rests on.
+    """
+
+    id: str
+    article_id: str
+    phase: str
+    parties: tuple[Mention, ...]
+    parties_inferred: bool
+    mediators: tuple[Mention, ...]
+    date: EventDate
+    status: str
+    historical: bool
+    terms: tuple[str, ...]
+    accusers: tuple[Mention, ...]
+    accused: tuple[Mention, ...]
+    sentence: int
+    start: int
+    end: int
+    trigger: str
+    sentence_text: str
+    events: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ParsedArticle:
     """An article after the NLP and extraction stages: sentences, actor mentions, events."""
 
@@ -184,6 +215,7 @@ class ParsedArticle:
     sentences: tuple[Sentence, ...]
     mentions: tuple[Mention, ...]
     events: tuple[Event, ...] = ()
+    ceasefires: tuple[CeasefireMention, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -195,6 +227,11 @@ class Rejection:
 
     def __str__(self) -> str:
         return f"{self.source}: {self.reason}"
+
+
+def dyad_key(a: str, b: str) -> str:
+    """The key of the pair of sides ``a`` and ``b`` (country codes), the same in either order."""
+    return "|".join(sorted((a, b)))
 
 
 def as_dict(record: Any) -> dict[str, Any]:
@@ -233,6 +270,41 @@ def _count(d: dict[str, Any] | None) -> Count | None:
     return Count(**d) if d else None
 
 
+def _event_date(when: dict[str, Any]) -> EventDate:
+    return EventDate(
+        date=_date(when.get("date")),
+        precision=when.get("precision", "day"),
+        end=_date(when.get("end")),
+        time=_datetime(when.get("time")),
+        from_article=when.get("from_article", False),
+        text=when.get("text"),
+    )
+
+
+def ceasefire_mention_from_dict(d: dict[str, Any]) -> CeasefireMention:
+    """Rebuild a CeasefireMention from :func:`as_dict` output."""
+    return CeasefireMention(
+        id=d["id"],
+        article_id=d["article_id"],
+        phase=d["phase"],
+        parties=tuple(_mention(m) for m in d.get("parties", ())),
+        parties_inferred=d.get("parties_inferred", False),
+        mediators=tuple(_mention(m) for m in d.get("mediators", ())),
+        date=_event_date(d["date"]),
+        status=d["status"],
+        historical=d["historical"],
+        terms=tuple(d.get("terms", ())),
+        accusers=tuple(_mention(m) for m in d.get("accusers", ())),
+        accused=tuple(_mention(m) for m in d.get("accused", ())),
+        sentence=d["sentence"],
+        start=d["start"],
+        end=d["end"],
+        trigger=d["trigger"],
+        sentence_text=d["sentence_text"],
+        events=tuple(d.get("events", ())),
+    )
+
+
 def event_from_dict(d: dict[str, Any]) -> Event:
     """Rebuild an Event from :func:`as_dict` output (how the store keeps the full record)."""
     when = d["date"]
@@ -248,14 +320,7 @@ def event_from_dict(d: dict[str, Any]) -> Event:
         actors=tuple(_mention(m) for m in d.get("actors", ())),
         targets=tuple(_mention(m) for m in d.get("targets", ())),
         status=d["status"],
-        date=EventDate(
-            date=_date(when.get("date")),
-            precision=when.get("precision", "day"),
-            end=_date(when.get("end")),
-            time=_datetime(when.get("time")),
-            from_article=when.get("from_article", False),
-            text=when.get("text"),
-        ),
+        date=_event_date(when),
         location=Location(**loc) if loc else None,
         casualties=Casualties(
             **{

@@ -1,4 +1,5 @@
-"""From cleaned articles to parsed records: parse, split sentences, resolve actors, find events.
+"""From cleaned articles to parsed records: parse, split sentences, resolve actors, find events
+and ceasefire statements.
 
 :class:`Pipeline` holds what is costly to build (the spaCy pipeline, the actor matchers) and is
 built once per process. :func:`process` runs it in this process or, with ``workers > 1``, in a
@@ -17,6 +18,7 @@ from itertools import islice
 from trucewatch.actors.catalogue import cached_catalogue
 from trucewatch.actors.resolve import ActorResolver
 from trucewatch.config import Settings
+from trucewatch.events.ceasefire import CeasefireFinder, ceasefire_lexicon
 from trucewatch.events.extract import EventExtractor
 from trucewatch.events.grammar import grammar
 from trucewatch.events.lexicon import cached_lexicon
@@ -41,6 +43,7 @@ class Pipeline:
         self.extractor = EventExtractor(
             cached_lexicon(tuple(settings.lexicon_files)), grammar(), ontology(), cached_gazetteer()
         )
+        self.ceasefires = CeasefireFinder(ceasefire_lexicon(tuple(settings.ceasefire_files)), grammar())
 
     def run(self, articles: Sequence[Article]) -> list[ParsedArticle | Rejection]:
         """Parse a batch; an article whose processing fails becomes a Rejection, not a crash."""
@@ -58,7 +61,8 @@ class Pipeline:
         sentences = tuple(_sentences(chunks))
         mentions = tuple(self.resolver.resolve(chunks, sentences, article.published))
         events = tuple(self.extractor.extract(article, chunks, sentences, mentions))
-        return ParsedArticle(article, sentences, mentions, events)
+        ceasefires = tuple(self.ceasefires.find(article, chunks, sentences, mentions, events))
+        return ParsedArticle(article, sentences, mentions, events, ceasefires)
 
 
 def _sentences(chunks: Sequence[Chunk]) -> Iterator[Sentence]:
