@@ -3,19 +3,23 @@
 from trucewatch.store.database import (
     ActorSummary,
     ArticleFilter,
+    ArticleInfo,
     ArticleSummary,
     EventFilter,
     SaveOutcome,
     Store,
     open_store,
+    statement_dyad,
 )
 
 __all__ = [
     "ActorSummary",
     "ArticleFilter",
+    "ArticleInfo",
     "ArticleSummary",
     "EventFilter",
     "SaveOutcome",
     "Store",
     "open_store",
+    "statement_dyad",
 ]

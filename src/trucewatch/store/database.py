@@ -11,7 +11,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -22,9 +22,31 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from trucewatch.errors import NotFound, StoreError
-from trucewatch.model import Actor, Article, Event, Mention, ParsedArticle, Sentence, as_dict, event_from_dict
+from trucewatch.model import (
+    Actor,
+    Article,
+    CeasefireMention,
+    Event,
+    Mention,
+    ParsedArticle,
+    Sentence,
+    as_dict,
+    ceasefire_mention_from_dict,
+    dyad_key,
+    event_from_dict,
+)
 from trucewatch.store import migrate
-from trucewatch.store.schema import articles, event_actors, events, mentions, sentences
+from trucewatch.store.schema import (
+    articles,
+    ceasefire_mentions,
+    ceasefires,
+    claims,
+    escalation_daily,
+    event_actors,
+    events,
+    mentions,
+    sentences,
+)
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +66,15 @@ class ArticleSummary:
     ingested_at: dt.datetime
     sentences: int
     mentions: int
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """What analysis needs to know of a statement's article."""
+
+    published: dt.datetime | None
+    outlet: str | None
+    title: str | None
 
 
 @dataclass(frozen=True)
@@ -168,11 +199,13 @@ class Store:
             rows = [row for e in parsed.events for row in _participant_rows(e)]
             if rows:
                 conn.execute(insert(event_actors), rows)
+        if parsed.ceasefires:
+            conn.execute(insert(ceasefire_mentions), [_ceasefire_row(c) for c in parsed.ceasefires])
 
     def _delete(self, conn: Connection, article_id: str) -> None:
         ids = select(events.c.id).where(events.c.article_id == article_id)
         conn.execute(delete(event_actors).where(event_actors.c.event_id.in_(ids)))
-        for table in (events, mentions, sentences):
+        for table in (claims, ceasefire_mentions, events, mentions, sentences):
             conn.execute(delete(table).where(table.c.article_id == article_id))
         conn.execute(delete(articles).where(articles.c.id == article_id))
 
@@ -266,6 +299,11 @@ class Store:
             evs = conn.execute(
                 select(events.c.record).where(events.c.article_id == full).order_by(events.c.start)
             ).all()
+            cfs = conn.execute(
+                select(ceasefire_mentions.c.record)
+                .where(ceasefire_mentions.c.article_id == full)
+                .order_by(ceasefire_mentions.c.id)
+            ).all()
         article = Article(
             id=row.id,
             text=row.text,
@@ -281,7 +319,119 @@ class Store:
             tuple(Sentence(s.idx, s.start, s.end, s.text) for s in sents),
             tuple(_mention_from_row(m) for m in ments),
             tuple(event_from_dict(e.record) for e in evs),
+            tuple(sorted((ceasefire_mention_from_dict(c.record) for c in cfs), key=lambda c: c.start)),
         )
+
+    # ceasefire statements and the derived tables (analysis/ builds them; the store keeps them)
+    def ceasefire_mentions(
+        self, dyads: Iterable[str] | None = None
+    ) -> list[tuple[CeasefireMention, ArticleInfo]]:
+        """Ceasefire statements (of these dyads, or all) with their article's date and outlet."""
+        query = select(
+            ceasefire_mentions.c.record, articles.c.published, articles.c.outlet, articles.c.title
+        ).join(articles, articles.c.id == ceasefire_mentions.c.article_id)
+        if dyads is not None:
+            query = query.where(ceasefire_mentions.c.dyad.in_(list(dyads)))
+        with self._errors("read ceasefire statements"), self.engine.connect() as conn:
+            return [
+                (ceasefire_mention_from_dict(r.record), ArticleInfo(r.published, r.outlet, r.title))
+                for r in conn.execute(query.order_by(ceasefire_mentions.c.id))
+            ]
+
+    def article_infos(self, ids: Iterable[str]) -> dict[str, ArticleInfo]:
+        """Publication time, outlet and title of the given articles."""
+        wanted = list(set(ids))
+        if not wanted:
+            return {}
+        query = select(articles.c.id, articles.c.published, articles.c.outlet, articles.c.title).where(
+            articles.c.id.in_(wanted)
+        )
+        with self._errors("read articles"), self.engine.connect() as conn:
+            return {r.id: ArticleInfo(r.published, r.outlet, r.title) for r in conn.execute(query)}
+
+    def replace_derived(
+        self,
+        ceasefire_records: dict[str, list[dict[str, Any]]],
+        claim_records: dict[str, list[dict[str, Any]]],
+        escalation_rows: dict[tuple[str, dt.date], dict[str, Any] | None],
+    ) -> None:
+        """Swap, in one transaction, the ceasefire records of some dyads, the claims of some
+        articles and the escalation rows of some (dyad, day) keys for freshly built ones."""
+        with self._errors("update ceasefires, claims and escalation"), self.engine.begin() as conn:
+            for dyad, records in ceasefire_records.items():
+                conn.execute(delete(ceasefires).where(ceasefires.c.dyad == dyad))
+                if records:
+                    conn.execute(insert(ceasefires), records)
+            for article_id, records in claim_records.items():
+                conn.execute(delete(claims).where(claims.c.article_id == article_id))
+                if records:
+                    conn.execute(insert(claims), records)
+            for (dyad, day), row in escalation_rows.items():
+                conn.execute(
+                    delete(escalation_daily).where(
+                        (escalation_daily.c.dyad == dyad) & (escalation_daily.c.day == day)
+                    )
+                )
+                if row is not None:
+                    conn.execute(insert(escalation_daily), [row])
+
+    def clear_derived(self) -> None:
+        """Empty the derived tables (before a rebuild from scratch)."""
+        with self._errors("clear derived tables"), self.engine.begin() as conn:
+            for table in (ceasefires, claims, escalation_daily):
+                conn.execute(delete(table))
+
+    def ceasefire_records(self, dyad: str | None = None) -> list[dict[str, Any]]:
+        """Stored ceasefire records (of one dyad, or all), oldest first."""
+        query = select(ceasefires.c.record)
+        if dyad:
+            query = query.where(ceasefires.c.dyad == dyad)
+        query = query.order_by(ceasefires.c.start_date.is_(None), ceasefires.c.start_date, ceasefires.c.id)
+        with self._errors("read ceasefires"), self.engine.connect() as conn:
+            return [r.record for r in conn.execute(query)]
+
+    def claim_records(self, dyad: str | None = None, stance: str | None = None) -> list[dict[str, Any]]:
+        """Stored claims, oldest first."""
+        query = select(claims.c.record)
+        if dyad:
+            query = query.where(claims.c.dyad == dyad)
+        if stance:
+            query = query.where(claims.c.stance == stance)
+        query = query.order_by(claims.c.date.is_(None), claims.c.date, claims.c.id)
+        with self._errors("read claims"), self.engine.connect() as conn:
+            return [r.record for r in conn.execute(query)]
+
+    def escalation_rows(self, dyad: str | None = None) -> list[dict[str, Any]]:
+        """Daily escalation rows (of one dyad, or all), by dyad and day."""
+        query = select(escalation_daily)
+        if dyad:
+            query = query.where(escalation_daily.c.dyad == dyad)
+        query = query.order_by(escalation_daily.c.dyad, escalation_daily.c.day)
+        with self._errors("read escalation"), self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def events_on(self, days: Iterable[dt.date]) -> list[Event]:
+        """Every event dated on one of ``days``."""
+        wanted = sorted(set(days))
+        if not wanted:
+            return []
+        query = select(events.c.record).where(events.c.date.in_(wanted)).order_by(events.c.id)
+        with self._errors("read events"), self.engine.connect() as conn:
+            return [event_from_dict(r.record) for r in conn.execute(query)]
+
+    def events_of_articles(self, ids: Iterable[str]) -> list[Event]:
+        """Every event of the given articles."""
+        wanted = list(set(ids))
+        if not wanted:
+            return []
+        query = select(events.c.record).where(events.c.article_id.in_(wanted)).order_by(events.c.id)
+        with self._errors("read events"), self.engine.connect() as conn:
+            return [event_from_dict(r.record) for r in conn.execute(query)]
+
+    def article_ids(self) -> list[str]:
+        """The ids of every stored article."""
+        with self._errors("read articles"), self.engine.connect() as conn:
+            return [r.id for r in conn.execute(select(articles.c.id).order_by(articles.c.id))]
 
     def _event_query(self, flt: EventFilter) -> Select[Any]:
         query: Select[Any] = select(events.c.record)
@@ -400,6 +550,23 @@ def _mention_row(article_id: str, m: Mention) -> dict[str, Any]:
         "office": a.office,
         "how": m.how,
         "as_place": m.as_place,
+    }
+
+
+def statement_dyad(c: CeasefireMention) -> str | None:
+    """The dyad of a ceasefire statement: its first two parties' countries."""
+    codes = list(dict.fromkeys(m.actor.country for m in c.parties if m.actor.country))
+    return dyad_key(codes[0], codes[1]) if len(codes) >= 2 else None
+
+
+def _ceasefire_row(c: CeasefireMention) -> dict[str, Any]:
+    return {
+        "id": c.id,
+        "article_id": c.article_id,
+        "phase": c.phase,
+        "dyad": statement_dyad(c),
+        "date": c.date.date,
+        "record": as_dict(c),
     }
 
 

@@ -114,3 +114,59 @@ event_actors = Table(
     Index("ix_event_actors_key", "actor_key"),
     Index("ix_event_actors_country", "country"),
 )
+
+# A ceasefire statement of an article (events/ceasefire.py); ``dyad`` is its two sides' codes,
+# sorted and joined by "|", the key by which ceasefire records are rebuilt.
+ceasefire_mentions = Table(
+    "ceasefire_mentions",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("article_id", String(16), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("phase", String(20), nullable=False),
+    Column("dyad", String(40)),
+    Column("date", Date),
+    Column("record", JSON, nullable=False),
+    Index("ix_ceasefire_mentions_dyad", "dyad"),
+    Index("ix_ceasefire_mentions_article", "article_id"),
+)
+
+# Derived tables, rebuilt per dyad (or dyad and day) whenever an article touching them arrives,
+# so that they always equal a build from scratch (analysis/update.py).
+ceasefires = Table(
+    "ceasefires",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("dyad", String(40), nullable=False),
+    Column("start_date", Date),
+    Column("phase", String(20), nullable=False),
+    Column("record", JSON, nullable=False),
+    Index("ix_ceasefires_dyad", "dyad"),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("article_id", String(16), ForeignKey("articles.id", ondelete="CASCADE"), nullable=False),
+    Column("dyad", String(40)),
+    Column("date", Date),
+    Column("stance", String(12), nullable=False),
+    Column("record", JSON, nullable=False),
+    Index("ix_claims_dyad", "dyad"),
+    Index("ix_claims_article", "article_id"),
+)
+
+escalation_daily = Table(
+    "escalation_daily",
+    metadata,
+    Column("dyad", String(40), primary_key=True),
+    Column("day", Date, primary_key=True),
+    Column("score", Float, nullable=False),
+    Column("conflict", Float, nullable=False),
+    Column("cooperation", Float, nullable=False),
+    Column("intensity", Float, nullable=False),
+    Column("events", Integer, nullable=False),
+    Column("killed", Integer, nullable=False),
+    Column("outlets", JSON, nullable=False),
+    Column("event_ids", JSON, nullable=False),
+)

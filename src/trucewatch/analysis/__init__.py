@@ -1,0 +1,1 @@
+"""Analysis over stored articles: ceasefire records, claims, escalation per dyad."""

@@ -1,0 +1,160 @@
+"""Claims: who accuses whom of what, who denies it, and which claims the articles dispute.
+
+Built per article from its events (:func:`article_claims`) and stored; what links claims
+across articles (a denial or a counter-accusation reported elsewhere) is found when claims are
+listed (:func:`with_responses`), so that adding an article never needs other articles' claims
+rebuilt.
+
+A claim comes from
+
+- an accusation (ACCUSE): the accuser, the accused, and what is alleged (the event the
+  accusation links to, or the accusation's own sentence);
+- an alleged event no accusation in the article carries ("claims that Iran is begging for a
+  ceasefire"): accuser unknown, the accused the event's actors.
+
+A claim is ``disputed`` when its sentence disputes it ("contrary to claims that ..."); the
+outlet of the article is then the one that disputes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from trucewatch.analysis.sides import label, side
+from trucewatch.events.grammar import Grammar
+from trucewatch.model import Event, Mention, dyad_key
+from trucewatch.store import ArticleInfo
+
+# Responses (denials, counter-accusations) count within this many days of the claim.
+RESPONSE_DAYS = 3
+
+
+def _party(mentions: Sequence[Mention]) -> dict[str, Any]:
+    codes = sorted({s for m in mentions if (s := side(m))})
+    return {
+        "name": label(mentions) if mentions else None,
+        "countries": codes,
+        "words": [m.text for m in mentions],
+    }
+
+
+def _event_summary(event: Event) -> dict[str, Any]:
+    return {
+        "event_id": event.id,
+        "category": event.category,
+        "mode": event.mode,
+        "status": event.status,
+        "words": event.trigger,
+        "sentence": event.sentence_text,
+    }
+
+
+def _disputed(sentence: str, grammar: Grammar) -> bool:
+    lowered = sentence.lower()
+    return any(cue in lowered for cue in grammar.dispute)
+
+
+def article_claims(
+    article_id: str, events: Sequence[Event], info: ArticleInfo, grammar: Grammar
+) -> list[dict[str, Any]]:
+    """The stored claim rows of one article."""
+    by_id = {e.id: e for e in events}
+    rows: list[dict[str, Any]] = []
+    carried: set[str] = set()
+    for event in events:
+        if event.category != "ACCUSE" or event.status == "negated":
+            continue
+        alleged = [by_id[i] for k, i in event.links if k == "alleges" and i in by_id]
+        carried.update(e.id for e in alleged)
+        accused = list(event.targets) or [m for e in alleged for m in e.actors]
+        rows.append(_claim(event, list(event.actors), accused, alleged, events, info, grammar))
+    for event in events:
+        if event.status == "alleged" and event.id not in carried and event.category != "ACCUSE":
+            source = event.attributed_to.text if event.attributed_to else None
+            rows.append(_claim(event, [], list(event.actors), [event], events, info, grammar, source))
+    return rows
+
+
+def _claim(
+    event: Event,
+    accuser: list[Mention],
+    accused: list[Mention],
+    alleged: list[Event],
+    events: Sequence[Event],
+    info: ArticleInfo,
+    grammar: Grammar,
+    source: str | None = None,
+) -> dict[str, Any]:
+    targets = {e.id for e in alleged} | {event.id}
+    accuser_sides = {s for m in accuser if (s := side(m))}
+    denials = [
+        e
+        for e in events
+        if (
+            any(k == "denies" and i in targets for k, i in e.links)
+            or (e.status == "denied" and e.id in targets)
+        )
+        and not ({s for m in e.actors if (s := side(m))} & accuser_sides)  # no one denies their own charge
+    ]
+    disputed = _disputed(event.sentence_text, grammar)
+    accuser_list = sorted(accuser_sides)
+    accused_sides = sorted({s for m in accused if (s := side(m))})
+    dyad = dyad_key(accuser_list[0], accused_sides[0]) if accuser_list and accused_sides else None
+    if dyad is not None and accuser_list[0] == accused_sides[0]:
+        dyad = None
+    record = {
+        "id": event.id,
+        "article_id": event.article_id,
+        "date": event.date.date.isoformat() if event.date.date else None,
+        "accuser": _party(accuser) if accuser else {"name": source, "countries": [], "words": []},
+        "accused": _party(accused),
+        "about": [_event_summary(e) for e in alleged] or [_event_summary(event)],
+        "stance": "disputed" if disputed else "alleged",
+        "disputed_by": (info.outlet or "the article") if disputed else None,
+        "denials": [
+            {"by": _party(list(d.actors)), "event_id": d.id, "sentence": d.sentence_text} for d in denials
+        ],
+        "outlet": info.outlet,
+        "sentence": event.sentence_text,
+        "event_id": event.id,
+        "ceasefire": "ceasefire" in event.context,
+    }
+    return {
+        "id": event.id,
+        "article_id": event.article_id,
+        "dyad": dyad,
+        "date": event.date.date,
+        "stance": record["stance"],
+        "record": record,
+    }
+
+
+def _when(record: Mapping[str, Any]) -> dt.date | None:
+    value = record.get("date")
+    return dt.date.fromisoformat(value) if value else None
+
+
+def with_responses(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Claims with the counter-accusations reported in any article within a few days.
+
+    A counter-accusation is a claim by the accused against the accuser.
+    """
+    claims = list(records)
+    for claim in claims:
+        accuser = set(claim["accuser"]["countries"])
+        accused = set(claim["accused"]["countries"])
+        when = _when(claim)
+        counters = []
+        for other in claims:
+            if other is claim or not accuser or not accused:
+                continue
+            if set(other["accuser"]["countries"]) & accused and set(other["accused"]["countries"]) & accuser:
+                other_when = _when(other)
+                if when is None or other_when is None or abs((other_when - when).days) <= RESPONSE_DAYS:
+                    counters.append(
+                        {"claim_id": other["id"], "outlet": other["outlet"], "sentence": other["sentence"]}
+                    )
+        claim["counter_accusations"] = counters
+    return claims
