@@ -19,21 +19,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from trucewatch.analysis.ceasefires import build_records
+from trucewatch.analysis.ceasefires import windows as ceasefire_windows
+from trucewatch.analysis.claims import article_claims, with_responses
+from trucewatch.analysis.escalation import WINDOW, hourly, series
+from trucewatch.analysis.report import html_brief, markdown_brief
+from trucewatch.analysis.sides import event_dyads
+from trucewatch.analysis.update import rebuild, refresh, touched
 from trucewatch.config import Settings, load_settings
-from trucewatch.errors import InputError
+from trucewatch.errors import InputError, NotFound
 from trucewatch.evaluation.acled import AcledReport
 from trucewatch.evaluation.acled import evaluate_acled as acled_evaluation
-from trucewatch.evaluation.seeds import SeedReport
+from trucewatch.evaluation.seeds import DocOutput, SeedReport
 from trucewatch.evaluation.seeds import evaluate_seeds as seeds_evaluation
-from trucewatch.exports import write_events
+from trucewatch.events.grammar import grammar
+from trucewatch.exports import write_events, write_records
 from trucewatch.ingest import Metadata, ReadOptions, article_from_text, load_boilerplate, read_sources
 from trucewatch.ingest.clean import build_article
 from trucewatch.ingest.jsonl import parse_line
-from trucewatch.model import Article, Event, ParsedArticle, Rejection, as_dict
+from trucewatch.model import Article, CeasefireMention, Event, ParsedArticle, Rejection, as_dict, dyad_key
 from trucewatch.pipeline import process
 from trucewatch.store import (
     ActorSummary,
     ArticleFilter,
+    ArticleInfo,
     ArticleSummary,
     EventFilter,
     SaveOutcome,
@@ -173,7 +182,7 @@ class Trucewatch:
             if isinstance(result, Rejection):
                 report.note(result)
             else:
-                report.note(self.store.save(result, replace=replace), result.article.id)
+                self._store_and_refresh(result, replace, report)
             if progress:
                 progress(report)
         for rejection in rejected_early:
@@ -181,6 +190,23 @@ class Trucewatch:
         if progress:
             progress(report)
         return report
+
+    def _store_and_refresh(self, parsed: ParsedArticle, replace: bool, report: IngestReport) -> None:
+        """Store one article, then rebuild the ceasefires, claims and escalation it touches."""
+        old = (
+            self.store.article(parsed.article.id)
+            if replace and self.store.has_article(parsed.article.id)
+            else None
+        )
+        outcome = self.store.save(parsed, replace=replace)
+        report.note(outcome, parsed.article.id)
+        if outcome != "unchanged":
+            dyads, articles, keys = touched([parsed, *([old] if old else [])])
+            refresh(self.store, dyads, articles, keys)
+
+    def rebuild(self) -> None:
+        """Recompute ceasefire records, claims and escalation from all stored articles."""
+        rebuild(self.store)
 
     # queries
     def articles(self, **filters: Any) -> list[ArticleSummary]:
@@ -199,6 +225,114 @@ class Trucewatch:
         """Stored events; filters: actor, country, category, status, since, until, article_id,
         min_confidence, limit, offset."""
         return self.store.events(EventFilter(**filters))
+
+    def ceasefires(self, party: str | None = None, phase: str | None = None) -> list[dict[str, Any]]:
+        """Ceasefire records, oldest first; ``party`` is a country code or part of a party's name."""
+        records = self.store.ceasefire_records()
+        if party:
+            records = [r for r in records if _names_party(r, party)]
+        if phase:
+            records = [
+                r
+                for r in records
+                if r["current_phase"] == phase or any(p["phase"] == phase for p in r["phases"])
+            ]
+        return records
+
+    def ceasefire(self, record_id: str, around_days: int = 7) -> dict[str, Any]:
+        """One ceasefire record (id or unique prefix), with the dyad's events in the week
+        before and after each phase change."""
+        matches = [r for r in self.store.ceasefire_records() if r["id"].startswith(record_id)]
+        if len(matches) != 1:
+            raise NotFound(
+                f"no ceasefire with id {record_id!r}"
+                if not matches
+                else f"ceasefire id {record_id!r} is ambiguous"
+            )
+        record = dict(matches[0])
+        a = record["dyad"].split("|")[0]
+        around = []
+        for phase in record["phases"]:
+            if not phase["date"]:
+                continue
+            day = dt.date.fromisoformat(phase["date"])
+            window = self.store.events(
+                EventFilter(
+                    country=a,
+                    since=day - dt.timedelta(days=around_days),
+                    until=day + dt.timedelta(days=around_days),
+                )
+            )
+            dyad_events = [e for e in window if record["dyad"] in event_dyads(e)]
+            around.append(
+                {
+                    "phase": phase["phase"],
+                    "date": phase["date"],
+                    "before": [e.id for e in dyad_events if e.date.date and e.date.date < day],
+                    "after": [e.id for e in dyad_events if e.date.date and e.date.date >= day],
+                }
+            )
+        record["events_around"] = around
+        return record
+
+    def claims(self, party: str | None = None, stance: str | None = None) -> list[dict[str, Any]]:
+        """Claims with their denials and counter-accusations, oldest first."""
+        records = with_responses(self.store.claim_records(stance=stance))
+        if party:
+            records = [r for r in records if _claim_names(r, party)]
+        return records
+
+    def escalation(self, a: str, b: str, window: int = WINDOW) -> dict[str, Any]:
+        """The daily escalation series of the dyad a-b, its ceasefire windows, hourly counts."""
+        dyad = dyad_key(a.upper(), b.upper())
+        records = [r for r in self.store.ceasefire_records(dyad)]
+        periods = ceasefire_windows(records)
+        days = series(self.store.escalation_rows(dyad), periods, window)
+        events = self.store.events(EventFilter(country=a.upper())) if days else []
+        return {
+            "dyad": dyad,
+            "window": window,
+            "days": [as_dict(d) for d in days],
+            "ceasefires": [{"id": i, "start": s.isoformat(), "end": e.isoformat()} for i, s, e in periods],
+            "hourly": [
+                {"hour": h.isoformat(), "events": n, "intensity": x} for h, n, x in hourly(events, dyad)
+            ],
+        }
+
+    def dyads(self) -> list[dict[str, Any]]:
+        """Every dyad with escalation data: events, intensity and its latest trend."""
+        rows = self.store.escalation_rows()
+        by: dict[str, list[dict[str, Any]]] = {}
+        for r in rows:
+            by.setdefault(r["dyad"], []).append(r)
+        out = []
+        for dyad, dyad_rows in by.items():
+            days = series(dyad_rows)
+            out.append(
+                {
+                    "dyad": dyad,
+                    "events": sum(d.events for d in days),
+                    "intensity": round(sum(d.intensity for d in days), 2),
+                    "first": days[0].day.isoformat(),
+                    "last": days[-1].day.isoformat(),
+                    "trend": days[-1].trend,
+                }
+            )
+        return sorted(out, key=lambda d: -d["intensity"])
+
+    def report(self, fmt: str = "md") -> str:
+        """A brief of every ceasefire: state, timeline, claims, escalation; Markdown or HTML."""
+        records = self.ceasefires()
+        series_by_dyad = {
+            r["dyad"]: series(self.store.escalation_rows(r["dyad"]), ceasefire_windows([r])) for r in records
+        }
+        text = markdown_brief(records, self.claims(), series_by_dyad)
+        return html_brief(text) if fmt == "html" else text
+
+    def export_records(self, what: str, fmt: str, out: TextIO) -> int:
+        """Write ceasefire records or claims as json or csv; returns the count."""
+        rows = self.ceasefires() if what == "ceasefires" else self.claims()
+        return write_records(rows, what, fmt, out)
 
     def iter_events(self, **filters: Any) -> Iterator[Event]:
         """Like :meth:`events`, streamed a page at a time (for exports of any size)."""
@@ -225,6 +359,7 @@ class Extraction:
     article: Article | None
     events: tuple[Event, ...]
     error: str | None = None
+    ceasefires: tuple[CeasefireMention, ...] = ()
 
 
 def extract(lines: Iterable[str], settings: Settings | None = None, workers: int = 1) -> Iterator[Extraction]:
@@ -260,9 +395,22 @@ def extract(lines: Iterable[str], settings: Settings | None = None, workers: int
         if isinstance(result, Rejection):
             yield Extraction(number, raw_id, article, (), result.reason)
         else:
-            yield Extraction(number, raw_id, article, result.events)
+            yield Extraction(number, raw_id, article, result.events, None, result.ceasefires)
     for number, raw_id, article, error in pending:
         yield Extraction(number, raw_id, article, (), error)
+
+
+def _names_party(record: dict[str, Any], party: str) -> bool:
+    needle = party.lower()
+    return any(p["code"].lower() == needle or needle in p["name"].lower() for p in record["parties"])
+
+
+def _claim_names(record: dict[str, Any], party: str) -> bool:
+    needle = party.lower()
+    for side in (record["accuser"], record["accused"]):
+        if any(c.lower() == needle for c in side["countries"]) or needle in (side["name"] or "").lower():
+            return True
+    return False
 
 
 def _extract_by_id(
@@ -275,9 +423,17 @@ def evaluate_seeds(gold: Path, docs: Path, settings: Settings | None = None, wor
     """Recall against an analyst's gold file (shared/gold format) over the documents in ``docs``."""
     settings = settings or Settings()
 
-    def run(paths: list[Path]) -> dict[str, tuple[Event, ...]]:
+    def run(paths: list[Path]) -> dict[str, DocOutput]:
         records = ({"id": p.stem, "text": p.read_text(encoding="utf-8")} for p in paths)
-        return {x.id: x.events for x in _extract_by_id(records, settings, workers) if x.id}
+        out: dict[str, DocOutput] = {}
+        for x in _extract_by_id(records, settings, workers):
+            if x.id is None or x.article is None:
+                continue
+            info = ArticleInfo(x.article.published, x.article.outlet, x.article.title)
+            ceasefires = [r for rs in build_records((c, info) for c in x.ceasefires).values() for r in rs]
+            claims = [row["record"] for row in article_claims(x.article.id, x.events, info, grammar())]
+            out[x.id] = DocOutput(x.events, tuple(ceasefires), tuple(claims))
+        return out
 
     return seeds_evaluation(gold, docs, run)
 

@@ -36,6 +36,7 @@ from trucewatch.config import Settings, load_settings
 from trucewatch.errors import TrucewatchError
 from trucewatch.events.acled import ACLED_COLUMNS, acled_row, most_salient
 from trucewatch.exports import FORMATS as EXPORT_FORMATS
+from trucewatch.exports import RECORD_FORMATS
 from trucewatch.ingest import FORMATS, count_inputs, parse_published
 from trucewatch.model import Event, Mention, ParsedArticle, as_dict
 
@@ -46,7 +47,8 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-out = Console(soft_wrap=False)
+# Tables are read in terminals of any width, and in files and pipes where Rich would assume 80.
+out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True)
 
 SECTOR_STYLES = {
@@ -511,26 +513,36 @@ def extract(
 
 @app.command()
 def export(
+    what: Annotated[str, typer.Option("--what", help="events, ceasefires or claims.")] = "events",
     fmt: Annotated[
-        str, typer.Option("--format", help=f"One of {', '.join(EXPORT_FORMATS)}.")
-    ] = "plover-json",
-    out: Annotated[
+        str | None,
+        typer.Option(
+            "--format", help=f"events: {', '.join(EXPORT_FORMATS)}; ceasefires and claims: json, csv."
+        ),
+    ] = None,
+    out_path: Annotated[
         Path | None, typer.Option("--out", help="File to write (default: standard output).")
     ] = None,
     actor: Annotated[
-        str | None, typer.Option(help="Only events where an actor's name contains this.")
+        str | None, typer.Option(help="Events only: where an actor's name contains this.")
     ] = None,
     country: Annotated[
-        str | None, typer.Option(help="Only events with a participant of this country.")
+        str | None, typer.Option(help="Events only: with a participant of this country.")
     ] = None,
-    category: Annotated[str | None, typer.Option(help="Only this PLOVER category.")] = None,
-    since: Annotated[str | None, typer.Option(help="Events on or after this date.")] = None,
-    until: Annotated[str | None, typer.Option(help="Events on or before this date.")] = None,
+    category: Annotated[str | None, typer.Option(help="Events only: this PLOVER category.")] = None,
+    since: Annotated[str | None, typer.Option(help="Events only: on or after this date.")] = None,
+    until: Annotated[str | None, typer.Option(help="Events only: on or before this date.")] = None,
     db: DbOption = None,
 ) -> None:
-    """Write stored events as PLOVER JSON Lines, CSV, or ACLED-style CSV."""
-    if fmt not in EXPORT_FORMATS:
-        raise typer.BadParameter(f"{fmt!r} is not one of {', '.join(EXPORT_FORMATS)}", param_hint="--format")
+    """Write stored events (PLOVER JSON, CSV, ACLED-style CSV), ceasefires or claims (JSON, CSV)."""
+    if what not in ("events", "ceasefires", "claims"):
+        raise typer.BadParameter(f"{what!r} is not events, ceasefires or claims", param_hint="--what")
+    allowed = EXPORT_FORMATS if what == "events" else RECORD_FORMATS
+    fmt = fmt or allowed[0]
+    if fmt not in allowed:
+        raise typer.BadParameter(
+            f"{fmt!r} is not one of {', '.join(allowed)} for {what}", param_hint="--format"
+        )
     since_d = parse_date_option(since, "--since")
     until_d = parse_date_option(until, "--until")
     filters = {
@@ -540,19 +552,25 @@ def export(
         "since": since_d.date() if since_d else None,
         "until": until_d.date() if until_d else None,
     }
+
+    def write(handle: Any) -> int:
+        if what == "events":
+            return tw.export(fmt, handle, **filters)
+        return tw.export_records(what, fmt, handle)
+
     with workspace(db) as tw:
         try:
-            if out is None:
-                count = tw.export(fmt, sys.stdout, **filters)
+            if out_path is None:
+                count = write(sys.stdout)
             else:
-                with out.open("w", encoding="utf-8", newline="") as handle:
-                    count = tw.export(fmt, handle, **filters)
+                with out_path.open("w", encoding="utf-8", newline="") as handle:
+                    count = write(handle)
         except OSError as exc:
-            fail(f"{out}: cannot write: {exc.strerror or exc}")
+            fail(f"{out_path}: cannot write: {exc.strerror or exc}")
         except TrucewatchError as exc:
             fail(str(exc))
-    if out is not None:
-        err.print(f"{count} event(s) written to {out}", highlight=False)
+    if out_path is not None:
+        err.print(f"{count} {what} written to {out_path}", highlight=False)
 
 
 eval_app = typer.Typer(
@@ -600,6 +618,234 @@ def eval_acled(
         emit_json(report.as_dict())
     else:
         sys.stdout.write(report.format_report() + "\n")
+
+
+def names(items: list[dict[str, Any]]) -> str:
+    return ", ".join(i["name"] for i in items) or "-"
+
+
+@app.command()
+def ceasefires(
+    party: Annotated[
+        str | None, typer.Option(help="Only ceasefires with this party (country code or name).")
+    ] = None,
+    phase: Annotated[str | None, typer.Option(help="Only ceasefires that went through this phase.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List ceasefire records: parties, mediators, phase, dates, hours held."""
+    with workspace(db) as tw:
+        rows = tw.ceasefires(party=party, phase=phase)
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table(
+        "id",
+        "parties",
+        "mediators",
+        "phase",
+        "declared",
+        "effective",
+        "1st violation",
+        "collapsed",
+        "hours held",
+        "sources",
+        title=f"{len(rows)} ceasefire(s)",
+    )
+    for r in rows:
+        phase_text = r["current_phase"] + (" (contested)" if r["contested"] else "")
+        table.add_row(
+            r["id"][:8],
+            " / ".join(p["name"] for p in r["parties"]),
+            names(r["mediators"]),
+            phase_text,
+            r["declared_at"] or "-",
+            r["effective_at"] or "-",
+            r["first_violation_alleged_at"] or "-",
+            r["collapsed_at"] or "-",
+            "-" if r["hours_held"] is None else f"{r['hours_held']:.0f}",
+            str(len(r["articles"])),
+        )
+    out.print(table)
+
+
+@app.command()
+def ceasefire(
+    record_id: Annotated[str, typer.Argument(help="Ceasefire id (or its first characters).")],
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show one ceasefire: its timeline of phases with the sentences and outlets behind them."""
+    with workspace(db) as tw:
+        try:
+            record = tw.ceasefire(record_id)
+        except TrucewatchError as exc:
+            fail(str(exc))
+    if as_json:
+        emit_json(record)
+        return
+    out.print(
+        f"[bold]{' / '.join(p['name'] for p in record['parties'])}[/] ceasefire {record['id']}",
+        highlight=False,
+    )
+    facts = [
+        f"mediators: {names(record['mediators'])}",
+        f"phase now: {record['current_phase']}",
+        f"declared {record['declared_at'] or '?'}",
+        f"effective {record['effective_at'] or '?'}",
+        f"first alleged violation {record['first_violation_alleged_at'] or '-'}"
+        + (f" (by {', '.join(record['first_violation_by'])})" if record["first_violation_by"] else ""),
+        f"collapsed {record['collapsed_at'] or '-'}",
+    ]
+    if record["hours_held"] is not None:
+        facts.append(f"held {record['hours_held']:.0f} hours")
+    if record["violations_per_day"]:
+        facts.append(
+            "alleged violations/day: "
+            + ", ".join(f"{k} {v}" for k, v in record["violations_per_day"].items())
+        )
+    if record["terms"]:
+        facts.append("terms: " + "; ".join(record["terms"]))
+    for fact in facts:
+        out.print("  " + fact, highlight=False)
+    if record["contested"]:
+        out.print("[yellow]  reports disagree on the latest phase:[/]")
+        for c in record["contested"]:
+            out.print(f"    {c['phase']} ({c['outlet']}): {c['sentence']}", highlight=False, soft_wrap=True)
+    out.print()
+    for phase in record["phases"]:
+        out.print(f"[bold]{phase['date'] or 'undated'}  {phase['phase']}[/]", highlight=False)
+        for source in phase["sources"]:
+            out.print(
+                f"    {source['outlet'] or 'unknown outlet'}: {source['sentence']}",
+                highlight=False,
+                soft_wrap=True,
+            )
+
+
+@app.command()
+def claims(
+    party: Annotated[
+        str | None, typer.Option(help="Only claims by or against this side (code or name).")
+    ] = None,
+    stance: Annotated[str | None, typer.Option(help="alleged or disputed.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List accusations with their denials and counter-accusations, and the claims articles dispute."""
+    with workspace(db) as tw:
+        rows = tw.claims(party=party, stance=stance)
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table(
+        "date",
+        "accuser",
+        "accused",
+        "claim",
+        "stance",
+        "denied by",
+        "counter",
+        "outlet",
+        title=f"{len(rows)} claim(s)",
+    )
+    for r in rows:
+        about = r["about"][0]
+        table.add_row(
+            r["date"] or "-",
+            r["accuser"]["name"] or "?",
+            r["accused"]["name"] or "?",
+            about["sentence"],
+            r["stance"] + (f" by {r['disputed_by']}" if r["disputed_by"] else ""),
+            ", ".join(d["by"]["name"] or "?" for d in r["denials"]) or "-",
+            str(len(r["counter_accusations"])),
+            r["outlet"] or "-",
+        )
+    out.print(table)
+
+
+@app.command()
+def escalation(
+    a: Annotated[str, typer.Argument(help="One side (ISO alpha-3 country code, e.g. ISR).")],
+    b: Annotated[str, typer.Argument(help="The other side (e.g. IRN).")],
+    window: Annotated[int, typer.Option(min=2, help="Days of the trailing window for trend and flags.")] = 7,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Escalation between two sides, day by day: a terminal chart and the numbers."""
+    with workspace(db) as tw:
+        data = tw.escalation(a, b, window)
+    if as_json:
+        emit_json(data)
+        return
+    days = data["days"]
+    if not days:
+        out.print(f"no events between {a.upper()} and {b.upper()}")
+        return
+    peak = max(d["intensity"] for d in days) or 1.0
+    out.print(
+        f"[bold]escalation {data['dyad'].replace('|', ' - ')}[/]  "
+        "(▲ sharp rise, ▼ sharp fall, ░ ceasefire in effect)"
+    )
+    table = Table("day", "intensity", "", "score", "events", "killed", "outlets", "trend", box=None)
+    quiet = 0
+    for i, d in enumerate(days):
+        if not d["events"] and not d["flag"] and i not in (0, len(days) - 1):
+            quiet += 1  # long runs of days without events are folded into one line
+            continue
+        if quiet:
+            table.add_row(f"… {quiet} quiet day(s)", "", "", "", "", "", "", "")
+            quiet = 0
+        bar = "█" * round(24 * d["intensity"] / peak)
+        shade = "░" if d["in_ceasefire"] else " "
+        flag = {"up": "▲", "down": "▼"}.get(d["flag"] or "", "")
+        table.add_row(
+            d["day"],
+            f"{d['intensity']:.1f}",
+            f"{shade}{bar}{flag}",
+            f"{d['score']:+.1f}",
+            str(d["events"]),
+            str(d["killed"]),
+            str(len(d["outlets"])),
+            f"{d['trend']:+.2f}",
+        )
+    out.print(table)
+    for c in data["ceasefires"]:
+        out.print(f"ceasefire {c['id'][:8]}: {c['start']} to {c['end']}", highlight=False)
+
+
+@app.command()
+def report(
+    fmt: Annotated[str, typer.Option("--format", help="md (Markdown) or html.")] = "md",
+    out_path: Annotated[
+        Path | None, typer.Option("--out", help="File to write (default: standard output).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """A brief: each ceasefire's state, the claims around it, the escalation trend, with sources."""
+    if fmt not in ("md", "html"):
+        raise typer.BadParameter(f"{fmt!r} is not md or html", param_hint="--format")
+    with workspace(db) as tw:
+        text = tw.report(fmt)
+    if out_path is None:
+        sys.stdout.write(text)
+    else:
+        try:
+            out_path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            fail(f"{out_path}: cannot write: {exc.strerror or exc}")
+        err.print(f"report written to {out_path}", highlight=False)
+
+
+@app.command()
+def rebuild(db: DbOption = None) -> None:
+    """Recompute ceasefire records, claims and escalation from all stored articles."""
+    with workspace(db) as tw:
+        try:
+            tw.rebuild()
+        except TrucewatchError as exc:
+            fail(str(exc))
+        out.print(f"{len(tw.ceasefires())} ceasefire(s), {len(tw.claims())} claim(s) rebuilt")
 
 
 def load_settings_or_fail() -> Settings:

@@ -265,3 +265,111 @@ def write_events(
     if fmt == "acled-csv":
         return _write_csv(_acled_rows(events), ACLED_COLUMNS, out)
     raise ConfigError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
+
+
+CEASEFIRE_COLUMNS = (
+    "id",
+    "parties",
+    "party_codes",
+    "mediators",
+    "current_phase",
+    "contested",
+    "declared_at",
+    "effective_at",
+    "first_violation_alleged_at",
+    "first_violation_by",
+    "first_violation_against",
+    "collapsed_at",
+    "hours_held",
+    "hours_to_first_violation",
+    "violations_per_day",
+    "terms",
+    "previous",
+    "next",
+    "phases",
+    "articles",
+    "outlets",
+)
+CLAIM_COLUMNS = (
+    "id",
+    "date",
+    "accuser",
+    "accuser_countries",
+    "accused",
+    "accused_countries",
+    "claim",
+    "stance",
+    "disputed_by",
+    "denied_by",
+    "counter_accusations",
+    "outlet",
+    "sentence",
+    "article_id",
+)
+RECORD_FORMATS = ("json", "csv")
+
+
+def _ceasefire_csv(r: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": r["id"],
+        "parties": "; ".join(p["name"] for p in r["parties"]),
+        "party_codes": "; ".join(p["code"] for p in r["parties"]),
+        "mediators": "; ".join(m["code"] for m in r["mediators"]),
+        "current_phase": r["current_phase"],
+        "contested": bool(r["contested"]),
+        "declared_at": r["declared_at"],
+        "effective_at": r["effective_at"],
+        "first_violation_alleged_at": r["first_violation_alleged_at"],
+        "first_violation_by": "; ".join(r["first_violation_by"]),
+        "first_violation_against": "; ".join(r["first_violation_against"]),
+        "collapsed_at": r["collapsed_at"],
+        "hours_held": r["hours_held"],
+        "hours_to_first_violation": r["hours_to_first_violation"],
+        "violations_per_day": "; ".join(f"{k}={v}" for k, v in r["violations_per_day"].items()),
+        "terms": "; ".join(r["terms"]),
+        "previous": r["previous"],
+        "next": r.get("next"),
+        "phases": "; ".join(f"{p['date'] or '?'} {p['phase']}" for p in r["phases"]),
+        "articles": "; ".join(r["articles"]),
+        "outlets": "; ".join(r["outlets"]),
+    }
+
+
+def _claim_csv(r: dict[str, Any]) -> dict[str, Any]:
+    about = r["about"][0]
+    return {
+        "id": r["id"],
+        "date": r["date"],
+        "accuser": r["accuser"]["name"],
+        "accuser_countries": "; ".join(r["accuser"]["countries"]),
+        "accused": r["accused"]["name"],
+        "accused_countries": "; ".join(r["accused"]["countries"]),
+        "claim": about["category"] + (f"/{about['mode']}" if about.get("mode") else ""),
+        "stance": r["stance"],
+        "disputed_by": r["disputed_by"],
+        "denied_by": "; ".join(d["by"]["name"] or "?" for d in r["denials"]),
+        "counter_accusations": len(r.get("counter_accusations", [])),
+        "outlet": r["outlet"],
+        "sentence": r["sentence"],
+        "article_id": r["article_id"],
+    }
+
+
+def write_records(records: Iterable[dict[str, Any]], what: str, fmt: str, out: TextIO) -> int:
+    """Write ceasefire records (``what="ceasefires"``) or claims as JSON or CSV; returns the count."""
+    if what not in ("ceasefires", "claims"):
+        raise ConfigError(f"cannot export {what!r}: expected events, ceasefires or claims")
+    if fmt not in RECORD_FORMATS:
+        raise ConfigError(f"{what} export format {fmt!r} is not one of {', '.join(RECORD_FORMATS)}")
+    rows = list(records)
+    if fmt == "json":
+        out.write(json.dumps(rows, ensure_ascii=False, indent=2, default=str) + "\n")
+        return len(rows)
+    columns, flatten = (
+        (CEASEFIRE_COLUMNS, _ceasefire_csv) if what == "ceasefires" else (CLAIM_COLUMNS, _claim_csv)
+    )
+    writer = csv.DictWriter(out, columns, lineterminator="\n")
+    writer.writeheader()
+    for r in rows:
+        writer.writerow(flatten(r))
+    return len(rows)
