@@ -16,6 +16,7 @@ from trucewatch.errors import InputError
 from trucewatch.evaluation import evaluate_acled, evaluate_seeds, macro_f1, same_place
 from trucewatch.evaluation.acled import actor_country, iso_date
 from trucewatch.evaluation.metrics import Ratio
+from trucewatch.evaluation.seeds import DocOutput
 from trucewatch.model import Event
 
 from .builders import event, group, organisation, place, state
@@ -221,7 +222,13 @@ def test_seed_recall_per_kind_and_field(seed_files: tuple[Path, Path]) -> None:
     report = evaluate_seeds(gold, docs, run)
     assert asked == [[docs / "alpha.txt", docs / "beta.txt"]]
     recall = {k: (r.hits, r.total) for k, r in report.recall().items()}
-    assert recall == {"event": (2, 4), "casualty": (2, 3), "claim": (1, 2), "all": (5, 9)}
+    assert recall == {
+        "event": (2, 4),
+        "casualty": (2, 3),
+        "claim": (1, 3),
+        "ceasefire": (0, 1),
+        "all": (5, 11),
+    }
     fields = {k: (r.hits, r.total) for k, r in report.field_scores().items()}
     assert fields == {
         "casualty.attribution": (1, 1),
@@ -230,10 +237,11 @@ def test_seed_recall_per_kind_and_field(seed_files: tuple[Path, Path]) -> None:
         "event.date": (0, 1),
         "event.location": (1, 1),
     }
-    assert [i.id for i in report.misses()] == ["g-e3", "g-e4", "g-c2", "g-cl2"]
-    assert [i.id for i in report.not_scored()] == ["g-cl3", "g-cf"]
+    # events alone carry no ceasefire record and no disputed claim: those two are missed
+    assert [i.id for i in report.misses()] == ["g-e3", "g-e4", "g-c2", "g-cl2", "g-cl3", "g-cf"]
+    assert report.not_scored() == []
     text = report.format_report()
-    assert "not scored yet" in text and "g-cf" in text and "cue: shipped rifles" in text
+    assert "g-cf" in text and "cue: shipped rifles" in text
     assert "event      0.500 (2/4)" in text
     assert json.loads(json.dumps(report.as_dict()))["recall"]["all"]["hits"] == 5
 
@@ -522,3 +530,26 @@ def test_gold_actor_countries_and_dates() -> None:
     assert iso_date("9-May-20") == "2020-05-09"
     assert iso_date("2021-01-31") == "2021-01-31"
     assert iso_date("soon") is None
+
+
+def test_ceasefire_records_and_disputed_claims_are_scored(seed_files: tuple[Path, Path]) -> None:
+    gold, docs = seed_files
+    record = {
+        "dyad": "RUS|UKR",
+        "parties": [{"code": "RUS", "name": "Russia"}, {"code": "UKR", "name": "Ukraine"}],
+        "mediators": [{"code": "TUR", "name": "Turkey", "statements": 1}],
+        "phases": [{"phase": "proposed", "date": None, "sources": []}],
+    }
+    disputed = {
+        "stance": "disputed",
+        "accuser": {"name": None, "countries": [], "words": []},
+        "accused": {"name": "Colombia", "countries": ["COL"], "words": ["Colombia"]},
+    }
+    outputs = {"beta": DocOutput((), (record,), (disputed,))}
+    report = evaluate_seeds(gold, docs, lambda _paths: outputs)
+    outcome = {i.id: i.outcome for i in report.items}
+    assert outcome["g-cf"] == "found" and outcome["g-cl3"] == "found"
+    assert report.field_scores()["ceasefire.phase.proposed"].hits == 1
+    wrong_parties = {"beta": DocOutput((), ({**record, "dyad": "RUS|GEO"},), ())}
+    report = evaluate_seeds(gold, docs, lambda _paths: wrong_parties)
+    assert {i.id: i.outcome for i in report.items}["g-cf"] == "missed"

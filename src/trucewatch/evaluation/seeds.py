@@ -7,15 +7,16 @@ the gold gives beside the core (an event's place and date, a figure's source and
 claim's denial) are also scored separately, over the items that were found, so that a report
 shows both "did it find the strike" and "did it place it right".
 
-Ceasefire items and claims marked ``stance: disputed`` need records the pipeline does not make
-yet; they are listed as "not scored yet", not counted as misses.
+Ceasefire items are scored against the ceasefire records built from each document's statements
+(found when a record joins the gold parties; each mediator and phase scored apart), and claims
+marked ``stance: disputed`` against the claims the document disputes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -27,7 +28,7 @@ from trucewatch.evaluation.metrics import Ratio, fold, same_place
 from trucewatch.events.acled import country_code, country_name
 from trucewatch.model import Event, Location, Mention
 
-Run = Callable[[list[Path]], dict[str, tuple[Event, ...]]]
+Run = Callable[[list[Path]], Mapping[str, "DocOutput | tuple[Event, ...]"]]
 KINDS = ("event", "casualty", "claim", "ceasefire")
 # killed_min is met by a figure of that value given as a floor or as exact.
 FLOOR_QUALIFIERS = frozenset({"at_least", "more_than", "exact"})
@@ -63,6 +64,20 @@ class GoldItem(BaseModel):
     denied_by: list[str] = []
     about: str = ""
     stance: str | None = None
+    # ceasefire
+    parties: list[str] = []
+    party_names: list[str] = []
+    mediators: list[str] = []
+    phases: list[str] = []
+
+
+@dataclass(frozen=True)
+class DocOutput:
+    """What the system made of one document: events, ceasefire records and claims (as stored)."""
+
+    events: tuple[Event, ...] = ()
+    ceasefires: tuple[dict[str, Any], ...] = ()
+    claims: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -295,10 +310,46 @@ def _denied(accusation: Event, deniers: Sequence[str], events: Sequence[Event]) 
     return False
 
 
-def _score_claim(item: GoldItem, events: Sequence[Event]) -> ItemResult:
+def _score_disputed(item: GoldItem, claims: Sequence[dict[str, Any]], who: str) -> ItemResult:
+    """A contested claim: a claim the article disputes, against the gold's accused."""
+    found = any(
+        c["stance"] == "disputed"
+        and set(c["accused"]["countries"]) & set(item.accused)
+        and (not item.accuser or set(c["accuser"]["countries"]) & set(item.accuser))
+        for c in claims
+    )
+    return _result(item, found, [], f"{who}, disputed ({item.about})")
+
+
+def _score_ceasefire(item: GoldItem, records: Sequence[dict[str, Any]]) -> ItemResult:
+    """A ceasefire record between the gold's parties; each mediator and phase scored apart."""
+    wanted = set(item.parties)
+    candidates = [r for r in records if wanted <= set(r["dyad"].split("|"))]
+    if item.party_names:
+        names = {n.lower() for n in item.party_names}
+        candidates = [r for r in candidates if names & {p["name"].lower() for p in r["parties"]}]
+    note = f"{' / '.join(item.party_names or item.parties)}: {', '.join(item.phases)}"
+    if item.mediators:
+        note += f"; mediated by {'/'.join(item.mediators)}"
+    if not candidates:
+        return _result(item, False, [], note)
+
+    def phases_of(record: dict[str, Any]) -> set[str]:
+        return {p["phase"] for p in record["phases"]}
+
+    best = max(candidates, key=lambda r: len(phases_of(r) & set(item.phases)))
+    mediators = {m["code"] for m in best["mediators"]}
+    fields = [("mediator", m in mediators) for m in item.mediators]
+    fields += [(f"phase.{p}", p in phases_of(best)) for p in item.phases]
+    return _result(item, True, fields, note)
+
+
+def _score_claim(
+    item: GoldItem, events: Sequence[Event], claims: Sequence[dict[str, Any]] = ()
+) -> ItemResult:
     who = f"{'/'.join(item.accuser) or 'someone'} accuses {'/'.join(item.accused)}"
     if item.stance == "disputed":
-        return _result(item, None, [], f"{who}: disputed claims are scored by a later issue")
+        return _score_disputed(item, claims, who)
     accusations = [
         e
         for e in events
@@ -324,15 +375,16 @@ def _result(item: GoldItem, found: bool | None, fields: list[tuple[str, bool]], 
     return ItemResult(item.id, item.doc, item.kind, item.cue, outcome, tuple(fields), note)
 
 
-def score_item(item: GoldItem, events: Sequence[Event]) -> ItemResult:
-    """One gold item against the events the system found in its document."""
+def score_item(item: GoldItem, output: DocOutput | Sequence[Event]) -> ItemResult:
+    """One gold item against what the system made of its document."""
+    out = output if isinstance(output, DocOutput) else DocOutput(tuple(output))
     if item.kind == "event":
-        return _score_event(item, events)
+        return _score_event(item, out.events)
     if item.kind == "casualty":
-        return _score_casualty(item, events)
+        return _score_casualty(item, out.events)
     if item.kind == "claim":
-        return _score_claim(item, events)
-    return _result(item, None, [], "ceasefire records are scored by a later issue")
+        return _score_claim(item, out.events, out.claims)
+    return _score_ceasefire(item, out.ceasefires)
 
 
 def evaluate_seeds(gold_path: Path, docs: Path, run: Run) -> SeedReport:
@@ -349,5 +401,5 @@ def evaluate_seeds(gold_path: Path, docs: Path, run: Run) -> SeedReport:
     if missing:
         raise InputError(f"{docs}: no article for gold document(s): {', '.join(missing)}")
     events = run(paths) if paths else {}
-    results = tuple(score_item(item, events.get(item.doc, ())) for item in items)
+    results = tuple(score_item(item, events.get(item.doc, DocOutput())) for item in items)
     return SeedReport(results, tuple(stems))

@@ -1,0 +1,231 @@
+"""Ceasefire records, claims and escalation over the example corpus, checked against truth.yaml."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+import trucewatch
+from trucewatch.analysis.escalation import series
+from trucewatch.cli import app
+from trucewatch.store.schema import ceasefires, claims, escalation_daily
+
+from .conftest import EXAMPLES, ROOT
+
+TRUTH = yaml.safe_load((ROOT / "examples" / "truth.yaml").read_text(encoding="utf-8"))
+runner = CliRunner()
+# The ceasefires of truth.yaml whose dates the corpus states plainly enough to be checked, and
+# the fields to check: each must come out within a day of the truth.
+CHECKED = {
+    "gaza-2023-11": ("declared_at", "effective_at", "first_violation_alleged_at", "collapsed_at"),
+    "gaza-2025-01": ("declared_at", "effective_at", "first_violation_alleged_at", "collapsed_at"),
+    "lebanon-2024-11": ("declared_at", "effective_at", "first_violation_alleged_at"),
+    "israel-iran-2025-06": ("declared_at", "effective_at", "first_violation_alleged_at"),
+    "easter-truce-2025-04": ("declared_at", "effective_at", "first_violation_alleged_at"),
+}
+
+
+def truth_date(entry: Any) -> dt.date | None:
+    if isinstance(entry, dict):
+        return entry.get("date")
+    return entry
+
+
+def record_for(records: list[dict[str, Any]], truth: dict[str, Any]) -> dict[str, Any]:
+    """The record between the truth's parties whose dates overlap the truth's."""
+    codes = {p["code"] for p in truth["parties"]}
+    anchor = next(
+        d
+        for k in ("declared_at", "effective_at", "proposed_at")
+        if (d := truth_date(truth.get(k))) is not None
+    )
+    candidates = [r for r in records if set(r["dyad"].split("|")) == codes]
+    assert candidates, f"no record between {codes}"
+
+    def distance(r: dict[str, Any]) -> int:
+        start = r["start_date"] and dt.date.fromisoformat(r["start_date"])
+        end = r["end_date"] and dt.date.fromisoformat(r["end_date"])
+        if start and end and start <= anchor <= end:
+            return 0
+        return min(abs((anchor - d).days) for d in (start, end) if d) if (start or end) else 10**6
+
+    return min(candidates, key=distance)
+
+
+@pytest.mark.parametrize("truth_id", sorted(CHECKED))
+def test_ceasefire_dates_within_a_day_of_the_truth(corpus: trucewatch.Trucewatch, truth_id: str) -> None:
+    truth = next(c for c in TRUTH["ceasefires"] if c["id"] == truth_id)
+    record = record_for(corpus.ceasefires(), truth)
+    for field in CHECKED[truth_id]:
+        expected = truth_date(truth[field])
+        got = record[field]
+        assert got is not None, f"{truth_id}: {field} missing"
+        assert abs((dt.date.fromisoformat(got) - expected).days) <= 1, (
+            f"{truth_id}: {field} {got} vs {expected}"
+        )
+
+
+@pytest.mark.parametrize(
+    "truth_id", ["gaza-2023-11", "gaza-2025-01", "lebanon-2024-11", "israel-iran-2025-06"]
+)
+def test_mediators_and_parties(corpus: trucewatch.Trucewatch, truth_id: str) -> None:
+    truth = next(c for c in TRUTH["ceasefires"] if c["id"] == truth_id)
+    record = record_for(corpus.ceasefires(), truth)
+    assert set(truth["mediators"]) <= {m["code"] for m in record["mediators"]}
+    names = {p["name"] for p in record["parties"]}
+    if truth_id.startswith("gaza"):
+        assert "Hamas" in names  # the named armed group, not only its country
+
+
+def test_a_truce_after_a_collapse_is_a_new_record_linked_to_the_old(corpus: trucewatch.Trucewatch) -> None:
+    records = corpus.ceasefires()
+    first = record_for(records, next(c for c in TRUTH["ceasefires"] if c["id"] == "gaza-2023-11"))
+    second = record_for(records, next(c for c in TRUTH["ceasefires"] if c["id"] == "gaza-2025-01"))
+    assert first["id"] != second["id"]
+    assert second["previous"] == first["id"] and first["next"] == second["id"]
+    assert second["hours_held"] is not None and second["hours_held"] > 24 * 50
+
+
+def test_history_does_not_create_ceasefires(corpus: trucewatch.Trucewatch) -> None:
+    for record in corpus.ceasefires():
+        assert record["start_date"] >= "2023-11-01", record  # not the 2006 Lebanon truce, not Minsk
+
+
+def test_contradicting_reports_are_both_kept(corpus: trucewatch.Trucewatch) -> None:
+    truth = next(c for c in TRUTH["ceasefires"] if c["id"] == "easter-truce-2025-04")
+    record = record_for(corpus.ceasefires(), truth)
+    outlets = {c["outlet"] for c in record["contested"]}
+    assert {"Caspian Daily", "Northwind Wire"} <= outlets
+    phases = {c["phase"] for c in record["contested"]}
+    assert "in_effect" in phases and phases & {"violation_alleged", "collapsed"}
+
+
+def test_ceasefire_detail_has_timeline_sources_and_events_around(corpus: trucewatch.Trucewatch) -> None:
+    truth = next(c for c in TRUTH["ceasefires"] if c["id"] == "gaza-2023-11")
+    record = corpus.ceasefire(record_for(corpus.ceasefires(), truth)["id"][:8])
+    assert record["phases"] and all(p["sources"] for p in record["phases"])
+    assert all(s["sentence"] and s["article_id"] for p in record["phases"] for s in p["sources"])
+    assert any(a["before"] or a["after"] for a in record["events_around"])
+    assert record["violations_per_day"]
+
+
+def test_claims_link_accusations_to_denials(corpus: trucewatch.Trucewatch) -> None:
+    found = corpus.claims()
+    denied = [c for c in found if c["denials"]]
+    assert denied, "no accusation with its denial"
+    for claim in denied:
+        assert claim["accused"]["countries"]
+        assert any(set(d["by"]["countries"]) & set(claim["accused"]["countries"]) for d in claim["denials"])
+    assert any(c["counter_accusations"] for c in found)
+
+
+def test_escalation_series_has_trend_flags_and_ceasefire_windows(corpus: trucewatch.Trucewatch) -> None:
+    data = corpus.escalation("ISR", "PSE")
+    days = data["days"]
+    assert days and data["ceasefires"]
+    assert any(d["in_ceasefire"] for d in days)
+    assert any(d["flag"] == "up" for d in days)
+    busiest = max(days, key=lambda d: d["intensity"])
+    assert busiest["events"] > 0 and busiest["outlets"]
+    assert sum(d["events"] for d in days) == len({i for d in days for i in d["event_ids"]})
+
+
+def test_series_trend_and_flags_on_numbers_we_choose() -> None:
+    start = dt.date(2025, 1, 1)
+    rows = [
+        {
+            "day": start + dt.timedelta(days=i),
+            "score": -v,
+            "conflict": -v,
+            "cooperation": 0.0,
+            "intensity": v,
+            "events": 1,
+            "killed": 0,
+            "outlets": ["x"],
+            "event_ids": [str(i)],
+        }
+        for i, v in enumerate([1.0, 1.0, 1.0, 1.0, 30.0, 31.0, 33.0])
+    ]
+    days = series(rows, [("cf", start, start + dt.timedelta(days=2))], window=4)
+    assert [d.flag for d in days] == [None, None, None, None, "up", None, None]
+    assert days[-1].trend > 0 and days[1].trend == 0
+    assert [bool(d.in_ceasefire) for d in days] == [True, True, True, False, False, False, False]
+
+
+def derived(path: Path) -> dict[str, Any]:
+    """The derived tables of a database, as comparable values."""
+    from sqlalchemy import create_engine, select
+
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as conn:
+        out = {
+            "ceasefires": sorted(
+                json.dumps(r.record, sort_keys=True) for r in conn.execute(select(ceasefires))
+            ),
+            "claims": sorted(json.dumps(r.record, sort_keys=True) for r in conn.execute(select(claims))),
+            "escalation": sorted(
+                json.dumps({k: str(v) for k, v in r._mapping.items()}, sort_keys=True)
+                for r in conn.execute(select(escalation_daily))
+            ),
+        }
+    engine.dispose()
+    return out
+
+
+def test_incremental_updates_equal_a_fresh_build_in_any_order(corpus_db: Path, tmp_path: Path) -> None:
+    files = sorted(p for p in EXAMPLES.iterdir() if p.is_file())
+    fresh = derived(corpus_db)
+    assert fresh["ceasefires"] and fresh["claims"] and fresh["escalation"]
+    for seed in (1, 2):
+        order = files[:]
+        random.Random(seed).shuffle(order)
+        db = tmp_path / f"order-{seed}.db"
+        with trucewatch.open(str(db)) as tw:
+            for path in order:
+                assert tw.ingest([path]).ok
+        assert derived(db) == fresh, f"order {seed} differs from a fresh build"
+    with trucewatch.open(str(tmp_path / "order-1.db")) as tw:
+        tw.rebuild()
+    assert derived(tmp_path / "order-1.db") == fresh
+
+
+def test_cli_ceasefires_claims_escalation_report_export(corpus_db: Path, tmp_path: Path) -> None:
+    db = ["--db", str(corpus_db)]
+    listing = json.loads(runner.invoke(app, [*db, "ceasefires", "--json"]).stdout)
+    assert len(listing) >= 5
+    table = runner.invoke(app, [*db, "ceasefires", "--party", "Hamas"]).stdout
+    assert "Israel / Hamas" in table and "collapsed" in table
+    detail = runner.invoke(app, [*db, "ceasefire", listing[0]["id"][:8]])
+    assert detail.exit_code == 0 and "mediators" in detail.stdout
+    assert runner.invoke(app, [*db, "ceasefire", "zzzz"]).exit_code == 1
+    claims_out = json.loads(runner.invoke(app, [*db, "claims", "--json"]).stdout)
+    assert claims_out and all("accuser" in c and "denials" in c for c in claims_out)
+    chart = runner.invoke(app, [*db, "escalation", "ISR", "LBN"]).stdout
+    assert "escalation ISR - LBN" in chart and "█" in chart
+    brief = runner.invoke(app, [*db, "report"]).stdout
+    assert (
+        brief.startswith("# trucewatch brief") and "## Israel / Hamas" in brief and "Meridian Desk" in brief
+    )
+    page = tmp_path / "brief.html"
+    assert runner.invoke(app, [*db, "report", "--format", "html", "--out", str(page)]).exit_code == 0
+    assert page.read_text(encoding="utf-8").startswith("<!doctype html>")
+    csv_path = tmp_path / "ceasefires.csv"
+    result = runner.invoke(
+        app, [*db, "export", "--what", "ceasefires", "--format", "csv", "--out", str(csv_path)]
+    )
+    assert result.exit_code == 0
+    header = csv_path.read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("id,parties,party_codes,mediators,current_phase")
+    claims_json = json.loads(
+        runner.invoke(app, [*db, "export", "--what", "claims", "--format", "json"]).stdout
+    )
+    assert len(claims_json) == len(claims_out)
+    bad = runner.invoke(app, [*db, "export", "--what", "claims", "--format", "acled-csv"])
+    assert bad.exit_code == 2
