@@ -18,7 +18,7 @@ from trucewatch.events.acled import (
     country_name,
     most_salient,
 )
-from trucewatch.model import Event
+from trucewatch.model import Actor, Event
 
 from .builders import event, group, organisation, place, state
 
@@ -130,7 +130,12 @@ def test_foreign_forces_are_external_and_a_state_named_as_a_whole_acts_through_i
 def test_police_crowd_control_on_protesters_is_excessive_force() -> None:
     police = state("CHL", "COP")
     e = event(
-        "ASSAULT", "crowd-control", source=[police], target=[group("CVL")], where=place("Valparaiso", "CHL")
+        "ASSAULT",
+        "crowd-control",
+        source=[police],
+        target=[group("CVL")],
+        where=place("Valparaiso", "CHL"),
+        text="Police fired tear gas at the protesters.",
     )
     row = acled_row(e, [e], "t1")
     assert (row.event_type, row.sub_event_type) == ("Protests", "Excessive force against protesters")
@@ -215,10 +220,10 @@ def test_a_protest_with_no_named_protesters_still_has_protesters() -> None:
         ("COERCE", "seize", None, ("Strategic developments", "Looting/property destruction")),
         ("ASSAULT", "destroy", None, ("Strategic developments", "Looting/property destruction")),
         ("ASSAULT", "destroy", 2, ("Violence against civilians", "Attack")),
-        ("MOBILIZE", "troops", None, ("Strategic developments", "Other")),
+        ("MOBILIZE", "troops", None, ("Strategic developments", "Change to group/activity")),
         ("CONCEDE", "ceasefire", None, ("Strategic developments", "Agreement")),
         ("AGREE", None, None, ("Strategic developments", "Agreement")),
-        ("RETREAT", "withdraw", None, ("Strategic developments", "Non-violent transfer of territory")),
+        ("RETREAT", "withdraw", None, ("Strategic developments", "Change to group/activity")),
         ("REQUEST", "yield", None, ("Strategic developments", "Other")),
         ("ACCUSE", "allege", None, ("Strategic developments", "Other")),
     ],
@@ -293,3 +298,181 @@ def test_most_salient_breaks_ties_by_casualties_then_confidence() -> None:
     alleged = event("ASSAULT", "firearms", id="e", status="alleged")
     talk = event("CONSULT", id="f")
     assert most_salient([talk, alleged]) == alleged
+
+
+def test_crowd_control_away_from_any_protest_is_an_attack() -> None:
+    police = state("ISR", "COP")
+    e = event(
+        "ASSAULT",
+        "crowd-control",
+        source=[police],
+        target=[group("CVL")],
+        where=place("Hebron", "PSE"),
+        text="Police fired tear gas at farmers working their fields.",
+    )
+    assert types(e) == ("Violence against civilians", "Attack")
+
+
+def test_a_withdrawal_that_hands_over_ground_is_a_transfer_of_territory() -> None:
+    e = event(
+        "RETREAT",
+        "withdraw",
+        source=[state("MLI", "MIL")],
+        where=place("Menaka", "MLI"),
+        text="The army withdrew from the base and handed over its positions to a militia.",
+    )
+    assert types(e) == ("Strategic developments", "Non-violent transfer of territory")
+
+
+def test_heavy_weapons_with_small_arms_are_an_armed_clash() -> None:
+    rebels, army = group("REB", "UKR"), state("UKR", "MIL")
+    shelling = event("ASSAULT", "heavy-weapons", source=[rebels], target=[army], text="Rebels fired mortars.")
+    assert types(shelling) == ("Explosions/Remote violence", "Shelling/artillery/missile attack")
+    mixed = event(
+        "ASSAULT",
+        "heavy-weapons",
+        source=[rebels],
+        target=[army],
+        text="Rebels fired mortars and small arms at army positions.",
+    )
+    assert types(mixed) == ("Battles", "Armed clash")
+
+
+def test_an_attack_told_within_a_firefight_is_a_clash() -> None:
+    e = event(
+        "ASSAULT",
+        "firearms",
+        source=[group("COP", "BRA")],
+        target=[group("UNK")],
+        text="A shoot-out broke out and a suspect was shot.",
+    )
+    assert types(e) == ("Battles", "Armed clash")
+
+
+def test_demonstrators_who_turn_violent_make_a_riot() -> None:
+    demo = event("PROTEST", "demo", source=[group("CVL")], where=BEIRUT, text="Residents protested.")
+    stones = event(
+        "ASSAULT",
+        "primitive",
+        id="e2",
+        source=[group("CVL")],
+        target=[state("LBN", "MIL")],
+        text="They threw rocks.",
+    )
+    assert acled_row(demo, [demo, stones], "t1").sub_event_type == "Violent demonstration"
+    assert acled_row(demo, [demo], "t1").sub_event_type == "Peaceful protest"
+
+
+def test_a_public_demand_by_a_crowd_is_a_protest() -> None:
+    demand = event("REQUEST", "change", source=[group("LAB")], where=place("Casablanca", "MAR"))
+    assert types(demand) == ("Protests", "Peaceful protest")
+    official = event("REQUEST", "change", source=[state("MAR", "GOV")], where=place("Rabat", "MAR"))
+    assert types(official) == ("Strategic developments", "Other")
+
+
+@pytest.mark.parametrize(
+    ("category", "mode", "trigger", "text", "expected"),
+    [
+        (
+            "ASSAULT",
+            "drone",
+            "shot down",
+            "Air defences shot down a drone over the port.",
+            "Disrupted weapons use",
+        ),
+        (
+            "COERCE",
+            "seize",
+            "seized",
+            "Police seized rifles and ammunition from a cache.",
+            "Disrupted weapons use",
+        ),
+        ("RETREAT", "release", "exchanged", "The two sides exchanged prisoners.", "Agreement"),
+        (
+            "MOBILIZE",
+            None,
+            "set up",
+            "The army set up a new base near the border.",
+            "Headquarters or base established",
+        ),
+        (
+            "MOBILIZE",
+            None,
+            "reinforcements",
+            "Reinforcements reached the army base.",
+            "Change to group/activity",
+        ),
+        ("AID", None, "handed out", "The militia handed out food to families.", "Change to group/activity"),
+    ],
+)
+def test_strategic_developments_by_what_the_sentence_says(
+    category: str, mode: str | None, trigger: str, text: str, expected: str
+) -> None:
+    e = event(
+        category,
+        mode,
+        source=[state("NGA", "MIL")],
+        where=place("Maiduguri", "NGA"),
+        text=text,
+        trigger=trigger,
+    )
+    assert types(e)[1] == expected
+
+
+def test_a_protest_is_coded_before_the_police_dispersal_and_territory_before_its_fighting() -> None:
+    police = state("CMR", "COP")
+    dispersal = event("COERCE", "restrict", source=[police], start=0)
+    demo = event("PROTEST", "demo", id="e2", source=[group("LAB")], start=30)
+    assert most_salient([dispersal, demo]) == demo
+    fight = event("ASSAULT", None, source=[group("REB")], start=0)
+    capture = event("COERCE", "seize", id="e3", source=[group("REB")], start=40, context=["territory"])
+    assert most_salient([fight, capture]) == capture
+
+
+def test_clashes_are_battles_whatever_the_weapons() -> None:
+    e = event(
+        "ASSAULT",
+        "heavy-weapons",
+        source=[state("MMR", "MIL")],
+        target=[organisation("Arakan Army", "MMR", "REB")],
+        trigger="clashed",
+        text="The army and the Arakan Army clashed with heavy weapons.",
+    )
+    assert types(e) == ("Battles", "Armed clash")
+
+
+def test_villagers_fighting_with_sticks_are_a_mob_not_a_battle() -> None:
+    e = event(
+        "ASSAULT",
+        "primitive",
+        source=[group("CVL")],
+        trigger="clashed",
+        text="Two villages clashed with sticks.",
+    )
+    assert types(e) == ("Riots", "Mob violence")
+    beating = event("ASSAULT", "beat", source=[group("UNK")], text="A man was beaten by his neighbours.")
+    assert types(beating) == ("Riots", "Mob violence")
+
+
+@pytest.mark.parametrize(
+    ("source", "trigger", "text", "expected"),
+    [
+        (state("MOZ", "MIL"), "bombed", "The army bombed militant bases.", "Air/drone strike"),
+        (group("UAF"), "explosion", "A roadside bomb exploded near a bus.", "Remote explosive/landmine/IED"),
+        (
+            group("UAF"),
+            "explosions",
+            "Monitors counted explosions of unknown weapons.",
+            "Shelling/artillery/missile attack",
+        ),
+    ],
+)
+def test_explosions_by_what_the_sentence_names(source: Actor, trigger: str, text: str, expected: str) -> None:
+    e = event("ASSAULT", "explosives", source=[source], trigger=trigger, text=text)
+    assert types(e)[1] == expected
+
+
+def test_a_rape_is_coded_before_the_attack_it_was_part_of() -> None:
+    attack = event("ASSAULT", None, source=[group("REB")], start=0)
+    rape = event("ASSAULT", "sexual", id="e2", source=[group("REB")], start=30)
+    assert most_salient([attack, rape]) == rape

@@ -13,7 +13,10 @@ import trucewatch
 from trucewatch.actors.catalogue import load_catalogue
 from trucewatch.config import Settings
 from trucewatch.errors import DataFileError
-from trucewatch.model import Mention
+from trucewatch.ingest import article_from_text
+from trucewatch.ingest.metadata import Metadata
+from trucewatch.ingest.sources import ReadOptions
+from trucewatch.model import Mention, Rejection
 from trucewatch.pipeline import Pipeline
 
 from .conftest import EXAMPLES, ROOT
@@ -225,3 +228,17 @@ def test_example_corpus_actors(corpus: trucewatch.Trucewatch) -> None:
 
 def test_examples_exist() -> None:
     assert len(list(EXAMPLES.glob("*"))) >= 12
+
+
+def test_a_shared_name_means_the_organisation_of_the_articles_date() -> None:
+    pipeline = Pipeline(Settings())
+    sectors = {}
+    for year in (2019, 2023):
+        published = dt.datetime(year, 3, 1, 12, 0)
+        article = article_from_text(
+            "Taliban fighters attacked a checkpoint.", options=ReadOptions(Metadata(published=published))
+        )
+        [parsed] = pipeline.run([article])
+        assert not isinstance(parsed, Rejection)
+        sectors[year] = {m.actor.sector for m in parsed.mentions if m.actor.country == "AFG"}
+    assert sectors == {2019: {"REB"}, 2023: {"GOV"}}

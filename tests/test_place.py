@@ -103,8 +103,10 @@ def test_loads_quickly_and_holds_the_world() -> None:
     gazetteer = Gazetteer.load()
     seconds = time.perf_counter() - start
     assert len(gazetteer.names) > 150_000
-    # about 0.8 s on a laptop; the bound leaves room for a loaded test machine
-    assert seconds < 5, seconds
+    # about 2.5 s on a laptop, 1.5 s of it the towns; the bound leaves room for a test machine
+    # that builds one gazetteer per worker at once
+    assert seconds < 10, seconds
+    assert len(gazetteer.towns or ()) > 150_000
 
 
 @pytest.mark.parametrize(
@@ -434,3 +436,84 @@ def test_a_sea(nlp: Language, gazetteer: Gazetteer) -> None:
 
 def test_a_sentence_without_places(nlp: Language, gazetteer: Gazetteer) -> None:
     assert place_of(nlp, gazetteer, "Hamas rejected the proposal on Tuesday.", "rejected") is None
+
+
+# --- names the gazetteer lacks, chains of places, small towns --------------------------------
+
+
+def test_a_village_unknown_to_the_gazetteer_stands_in_its_province(
+    nlp: Language, gazetteer: Gazetteer
+) -> None:
+    text = "Rebels raided a camp in Kakwangura village (Mbokwa, Ituri) overnight."
+    location = place_of(nlp, gazetteer, text, "raided")
+    assert location is not None and (location.country, location.precision) == ("COD", "admin1")
+
+
+def test_a_town_outside_the_province_it_is_put_in_is_not_that_town(
+    nlp: Language, gazetteer: Gazetteer
+) -> None:
+    # a Hays exists in Kansas; the bracket puts this one in Yemen
+    location = place_of(nlp, gazetteer, "Fighters shelled Hays (Al Hudaydah) on Tuesday.", "shelled", ["USA"])
+    assert location is not None and location.country == "YEM"
+
+
+def test_a_small_town_in_a_place_phrase(nlp: Language, gazetteer: Gazetteer) -> None:
+    location = place_of(nlp, gazetteer, "Shopkeepers blocked the main road in Halba.", "blocked")
+    assert location is not None and (location.name, location.country) == ("Halba", "LBN")
+    assert gazetteer.resolve("Halba") is None  # only a place phrase reaches the towns
+
+
+def test_a_name_the_small_model_takes_for_a_people(nlp: Language, gazetteer: Gazetteer) -> None:
+    location = place_of(nlp, gazetteer, "Government forces shelled villages in Aleppo.", "shelled")
+    assert location is not None and location.country == "SYR"
+
+
+def test_an_arabic_article_the_gazetteer_leaves_out(gazetteer: Gazetteer) -> None:
+    raqqa = gazetteer.resolve("Ar-Raqqa")
+    assert raqqa is not None and raqqa.country == "SYR"
+
+
+def test_an_entity_cut_short_inside_a_longer_name(nlp: Language, gazetteer: Gazetteer) -> None:
+    # "Colonia" alone is Cologne's Latin name; "Colonia Las Aves" is a neighbourhood of Celaya
+    text = "In Celaya, a man was found dead in Colonia Las Aves."
+    location = place_of(nlp, gazetteer, text, "found")
+    assert location is not None and location.country == "MEX"
+
+
+def test_a_small_town_elsewhere_than_the_province_named_is_not_taken(
+    nlp: Language, gazetteer: Gazetteer
+) -> None:
+    # the village is unknown to the gazetteer except as a town in Italy; the state the sentence
+    # names says where it is
+    text = "Militiamen raided Zambana on the road to Jalingo, the capital of Taraba."
+    location = place_of(nlp, gazetteer, text, "raided")
+    assert location is not None and location.country == "NGA"
+
+
+@pytest.mark.parametrize(
+    "text", ["Gunmen fired at the Street 50 checkpoint.", "Shelling hit the Mine 6/7 area."]
+)
+def test_a_common_word_alone_names_no_place(nlp: Language, gazetteer: Gazetteer, text: str) -> None:
+    trigger = "fired" if "fired" in text else "Shelling"
+    location = place_of(nlp, gazetteer, text, trigger)
+    assert location is None
+
+
+def test_an_ambiguous_province_is_the_one_its_town_is_in(nlp: Language, gazetteer: Gazetteer) -> None:
+    text = "A gendarme shot a taxi driver in Bafoussam town (Mifi, Ouest) after a dispute."
+    location = place_of(nlp, gazetteer, text, "shot")
+    assert location is not None and location.country == "CMR"
+    text = "Students marched in Ludhiana district (Punjab) on Monday."
+    location = place_of(nlp, gazetteer, text, "marched")
+    assert location is not None and location.country == "IND"
+
+
+def test_an_unknown_last_name_of_a_chain_is_dropped(nlp: Language, gazetteer: Gazetteer) -> None:
+    text = "A mob pelted stones at police in Dariyal town, Rampur district (XQ) on Tuesday."
+    location = place_of(nlp, gazetteer, text, "pelted")
+    assert location is not None and location.country == "IND"
+
+
+def test_a_site_named_after_its_town(nlp: Language, gazetteer: Gazetteer) -> None:
+    location = place_of(nlp, gazetteer, "Drivers blocked the Zahle roundabout for an hour.", "blocked")
+    assert location is not None and location.country == "LBN"

@@ -147,12 +147,12 @@ class ActorResolver:
             self._terms[key].append(term)
 
     # 1. match and 2. select
-    def _atoms(self, doc: Doc) -> list[Atom]:
+    def _atoms(self, doc: Doc, day: dt.date | None = None) -> list[Atom]:
         found: list[Atom] = []
         for matcher in (self._lower, self._exact):
             for match_id, start, end in matcher(doc):
                 key = doc.vocab.strings[match_id]
-                for term in self._terms[key]:
+                for term in _current(self._terms[key], day):
                     if term.kind == "role" and doc[end - 1].pos_ not in ("NOUN", "PROPN"):
                         continue
                     found.append(Atom(start, end, term))
@@ -189,7 +189,7 @@ class ActorResolver:
         found: list[tuple[Chunk, Span, Actor, str]] = []
         for chunk in chunks:
             doc = chunk.doc
-            for chain in self._chains(doc, self._atoms(doc)):
+            for chain in self._chains(doc, self._atoms(doc, day)):
                 found += [(chunk, *resolved) for resolved in self._resolve_chain(doc, chain, day, memory)]
         found += self._remembered_names(chunks, memory, found)
         mentions = [
@@ -314,6 +314,20 @@ class ActorResolver:
         if not atoms or not any(a.kind == "role" for a in atoms):
             return []
         return atoms
+
+
+def _current(terms: list[Term], day: dt.date | None) -> list[Term]:
+    """The terms a name can mean on ``day``: of organisations that share a name ("Taliban" the
+    insurgency, then the government), those that existed that day, when any did."""
+    if day is None or sum(t.organisation is not None for t in terms) < 2:
+        return terms
+
+    def existed(term: Term) -> bool:
+        org = term.organisation
+        return org is None or ((org.from_ is None or org.from_ <= day) and (org.to is None or day < org.to))
+
+    current = [t for t in terms if existed(t)]
+    return current or terms
 
 
 def _specs(atoms: list[Atom]) -> list[RoleSpec]:

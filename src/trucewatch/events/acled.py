@@ -62,6 +62,8 @@ class Condition(_Strict):
     source_sectors: tuple[str, ...] | None = None
     target_sectors: tuple[str, ...] | None = None
     casualties: bool | None = None
+    status: tuple[str, ...] | None = None
+    within_sentences: int | None = None
     with_event: Condition | None = None
 
     @property
@@ -266,6 +268,8 @@ def _holds(cond: Condition, event: Event, others: Sequence[Event]) -> tuple[bool
         return False, None
     if cond.casualties is not None and _has_casualties(event) != cond.casualties:
         return False, None
+    if cond.status is not None and event.status not in cond.status:
+        return False, None
     if cond.trigger_words is not None and not _words_pattern(cond.trigger_words).search(event.trigger):
         return False, None
     if cond.words is not None:
@@ -277,7 +281,10 @@ def _holds(cond: Condition, event: Event, others: Sequence[Event]) -> tuple[bool
     if cond.target_sectors is not None and not _sectors(event.targets) & set(cond.target_sectors):
         return False, None
     if cond.with_event is not None:
+        reach = cond.with_event.within_sentences
         for other in others:
+            if reach is not None and not 0 <= other.sentence - event.sentence <= reach:
+                continue
             if _holds(cond.with_event, other, ())[0]:
                 return True, other
         return False, None
@@ -418,16 +425,19 @@ def most_salient(events: Sequence[Event]) -> Event | None:
        salient_categories), then other events of those categories not negated, hypothetical
        or future (alleged, denied), then other asserted events, then the rest;
     2. the earliest sentence (a report leads with its event);
-    3. the most killed, then injured (the event the figures belong to);
-    4. the highest confidence;
-    5. the category's place in salient_categories, then the earliest position.
+    3. a seizure of territory before the fighting for it, and sexual violence before the attack
+       it was part of; coercion other than seizure after what it answers (a protest the police
+       dispersed is coded as the protest, the police as its second actor);
+    4. the most killed, then injured (the event the figures belong to);
+    5. the earliest position (the sentence's main event comes first: "protested against the
+       attacks"), then the category's place in salient_categories, then the highest confidence.
     """
     if not events:
         return None
     salient = acled_spec().salient_categories
     unreal = {"negated", "hypothetical", "future"}
 
-    def key(e: Event) -> tuple[int, int, int, int, float, int, int]:
+    def key(e: Event) -> tuple[int, int, int, int, int, int, int, float]:
         material = e.category in salient
         if material and e.status == "asserted":
             tier = 0
@@ -441,6 +451,13 @@ def most_salient(events: Sequence[Event]) -> Event | None:
         killed = cas.killed.value if cas and cas.killed else 0
         injured = cas.injured.value if cas and cas.injured else 0
         rank = salient.index(e.category) if material else len(salient)
-        return (tier, e.sentence, -killed, -injured, -e.confidence, rank, e.start)
+        # a change of territory is what ACLED codes of a text that also tells the fighting for
+        # it; other coercion is usually the response to the event the text is about
+        reaction = 0
+        if e.category == "COERCE" and e.mode not in ("seize", "destroy"):
+            reaction = 1
+        elif (e.category == "COERCE" and "territory" in e.context) or e.mode == "sexual":
+            reaction = -1  # ACLED codes a rape, or ground taken, before the attack around it
+        return (tier, e.sentence, reaction, -killed, -injured, e.start, rank, -e.confidence)
 
     return min(events, key=key)

@@ -162,11 +162,19 @@ def _word_kind(token: Token) -> str | None:
 
 def _may_count(token: Token) -> bool:
     """Whether a word can carry a casualty figure (a casualty word, a measure, "homes")."""
+    cues = _count_cues()
+    return token.lower_ in cues or token.lemma_.lower() in cues
+
+
+@cache
+def _count_cues() -> frozenset[str]:
+    """Every word :func:`_may_count` looks for, in one set."""
     words = _lexicon()
-    forms = (token.lower_, token.lemma_.lower())
-    return any(
-        f in words.kind_of or f in words.measures or f in words.home_verbs or f in words.home_words
-        for f in forms
+    return (
+        frozenset(words.kind_of)
+        | frozenset(words.measures)
+        | frozenset(words.home_verbs)
+        | frozenset(words.home_words)
     )
 
 

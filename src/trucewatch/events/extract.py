@@ -26,7 +26,7 @@ from spacy.tokens import Span, Token
 from trucewatch.events.attribution import find_attribution
 from trucewatch.events.casualties import find_casualties
 from trucewatch.events.grammar import Grammar
-from trucewatch.events.lexicon import Lexicon, Reading
+from trucewatch.events.lexicon import Cues, Lexicon, Reading
 from trucewatch.events.modality import governing_verb, status_of
 from trucewatch.events.ontology import Ontology
 from trucewatch.events.place import Gazetteer, find_location
@@ -38,14 +38,33 @@ CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "csubj", "pa
 SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
 INHERIT_DEPS = frozenset({"advcl", "conj", "xcomp", "acl", "pcomp", "ccomp"})
 MODIFIER_SOURCE_DEPS = frozenset({"poss", "amod", "compound", "nmod"})
+# Children of a verb that never complete its phrase: "to protest" is not "protest to".
+NOT_PHRASE_DEPS = frozenset(
+    {"aux", "auxpass", "mark", "neg", "punct", "nsubj", "nsubjpass", "det", "cc", "conj", "case", "expl"}
+)
 # A casualty figure without its own event joins an event this many sentences back at most.
 CASUALTY_REACH = 2
+# Prepositions of a place phrase ("near Vodyane", "in Rubare").
+PLACE_PREPS = frozenset({"in", "near", "at", "outside", "around", "inside", "across", "along"})
+# A possessive pronoun looks this many heads up for the subject it refers to.
+MAX_ANTECEDENT_STEPS = 4
+# A material event without a place of its own takes one from this many sentences away at most.
+PLACE_REACH = 2
+# A response answers an act against its source this many sentences back at most.
+RESPONSE_REACH = 3
+# Categories of acts that a response answers.
+HOSTILE = frozenset({"ASSAULT", "COERCE", "THREATEN", "SANCTION", "MOBILIZE"})
 # A denial links to an accusation this many sentences back at most.
 DENIAL_REACH = 3
 VIOLENT = frozenset({"ASSAULT", "COERCE", "PROTEST"})
+# PLOVER's verbal quad classes (cooperation 1, conflict 3): what such an event asks for, offers
+# or rejects has not happened; the object of a material event has.
+VERBAL_QUADS = frozenset({1, 3})
 # Categories whose events are worth keeping with only a place ("interns protested in Haifa").
 MATERIAL = frozenset({"ASSAULT", "COERCE", "PROTEST", "MOBILIZE"})
 PLACE_ENTITIES = frozenset({"GPE", "LOC", "FAC", "DATE", "TIME", "CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
+# Entities whose words are names, never cue words of a mode.
+NAME_ENTITIES = frozenset({"GPE", "LOC", "FAC", "PERSON", "ORG"})
 # Modifiers kept in the name of an unresolved participant ("medical interns", "two off-duty policemen").
 NAME_DEPS = frozenset({"compound", "amod", "nummod", "nmod"})
 
@@ -84,8 +103,17 @@ class SentenceWords:
         )
 
     def has(self, cue: str) -> bool:
-        """True when the sentence holds ``cue`` (a word, or words in a row, as forms or lemmas)."""
+        """True when the sentence holds ``cue`` (a word, or words in a row, as forms or lemmas; a
+        hyphenated word is the three tokens spaCy makes of it)."""
+        if "-" in cue:
+            cue = cue.replace("-", " - ")
         return cue in self.single if " " not in cue else f" {cue} " in self.joined
+
+    def any(self, cues: Cues) -> bool:
+        """True when the sentence holds one of ``cues``."""
+        if not self.single.isdisjoint(cues.singles):
+            return True
+        return any(p in self.joined for first in self.single & cues.firsts for p in cues.phrases[first])
 
 
 class ArticleContext:
@@ -102,8 +130,10 @@ class ArticleContext:
         self.sentences = sentences
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.by_token: dict[tuple[int, int], Mention] = {}
+        # a word in two mentions belongs to the shorter ("Peru" in "troops of Peru and Ecuador")
+        shortest_first = sorted(self.mentions, key=lambda m: m.end - m.start)
         for chunk_no, chunk in enumerate(chunks):
-            for mention in self.mentions:
+            for mention in shortest_first:
                 span = chunk.doc.char_span(
                     mention.start - chunk.offset, mention.end - chunk.offset, alignment_mode="expand"
                 )
@@ -165,14 +195,16 @@ class EventExtractor:
         self.grammar = grammar
         self.ontology = ontology
         self.gazetteer = gazetteer
+        self._ceasefire_cues = Cues.of(grammar.ceasefire)
+        self._violation_cues = Cues.of(grammar.violation)
 
     # 1. triggers
-    def _reading(self, token: Token) -> Reading | None:
+    def _reading(self, token: Token, present: frozenset[str]) -> Reading | None:
         pos = "verb" if token.pos_ in ("VERB", "AUX") else "noun" if token.pos_ in ("NOUN", "PROPN") else None
         if pos is None:
             return None
         lemma = token.lemma_.lower()
-        fitting = [r for r in self.lexicon.candidates(lemma, pos) if self._fits(token, r)]
+        fitting = [r for r in self.lexicon.candidates(lemma, pos) if self._fits(token, r, present)]
         if not fitting:
             return None
         return max(
@@ -180,50 +212,121 @@ class EventExtractor:
             key=lambda r: (len(r.phrase), bool(r.spec.object or r.spec.subject), r.spec.confidence),
         )
 
-    def _fits(self, token: Token, reading: Reading) -> bool:
-        spec = reading.spec
-        if len(reading.phrase) > 1 and not _phrase_matches(token, reading):
+    def _fits(self, token: Token, reading: Reading, present: frozenset[str]) -> bool:
+        """Whether ``reading`` fits ``token`` in its sentence (``present``: the sentence's words
+        and lemmas, which a phrase's other words must be among before the parse is consulted)."""
+        if len(reading.phrase) > 1 and not (
+            present.issuperset(reading.phrase) and _phrase_matches(token, reading)
+        ):
             return False
-        objects = _object_lemmas(token)
-        if spec.object and not objects & set(spec.object):
-            return False
-        if spec.not_object and objects & set(spec.not_object):
-            return False
-        if spec.subject:
-            subjects = {t.lemma_.lower() for t in _subject_tokens(token)}
-            if not subjects & set(spec.subject):
+        if reading.objects or reading.not_objects:
+            objects = _object_lemmas(token, self.grammar.quantity_nouns)
+            if reading.objects and not objects & reading.objects:
+                return False
+            if objects & reading.not_objects:
+                return False
+        if reading.subjects or reading.not_subjects:
+            subjects = _subject_lemmas(token)
+            if reading.subjects and not subjects & reading.subjects:
+                return False
+            if subjects & reading.not_subjects:
+                return False
+        if reading.not_complements:
+            complements = {c.lemma_.lower() for c in token.children if c.dep_ == "xcomp"}
+            if complements & reading.not_complements:
                 return False
         return True
 
-    def _triggers(self, sent: Span) -> list[tuple[Token, Reading]]:
+    def _triggers(self, sent: Span, present: frozenset[str]) -> list[tuple[Token, Reading]]:
         found = []
+        heads = self.lexicon.heads
         for token in sent:
-            reading = self._reading(token)
+            if token.lemma_.lower() not in heads or _is_modifier(token, self.grammar.event_frames):
+                continue
+            reading = self._reading(token, present)
             if reading is not None:
                 found.append((token, reading))
         return found
 
     # 2. arguments
-    def _participants(self, token: Token, ctx: ArticleContext, skip: Token | None = None) -> list[Mention]:
-        """Actor mentions in the phrase headed by ``token`` (coordinated phrases included)."""
+    def _participants(
+        self, token: Token, ctx: ArticleContext, skip: Token | None = None, unresolved: bool = True
+    ) -> list[Mention]:
+        """Actor mentions in the phrase headed by ``token`` (coordinated phrases included).
+
+        With ``unresolved``, a noun phrase naming no known actor stands for one by its words
+        ("medical interns"); a modifier of an event noun does not ("peace talks", "large-scale
+        strikes"), since a modifier names a participant only when it names a known actor.
+        """
         pronoun = self._pronoun(token, ctx)
         if pronoun is not None:
             return [pronoun]
+        counted = _counted(token, self.grammar.quantity_nouns)
+        if counted is not None:  # "dozens of civilians": the civilians
+            return self._participants(counted, ctx, skip, unresolved)
         seen: dict[str, Mention] = {}
         places = 0
         for t in _phrase_tokens(token, skip):
             mention = ctx.mention_at(t)
+            if mention is not None and (self._backer(t) or self._attributive(t)):
+                continue
             if mention is not None and not mention.as_place:
                 seen.setdefault(mention.actor.key, mention)
             elif mention is not None:
                 places += 1
-        found = list(seen.values())
+        # in the order the text names them: by where each ends, since the last of coordinated
+        # modifiers carries the role word before them ("troops of Peru and Ecuador")
+        found = sorted(seen.values(), key=lambda m: m.end)
         with_country = [m for m in found if m.actor.country]
         if with_country or found:
             return with_country or found
-        if places or token.pos_ not in ("NOUN", "PROPN") or token.ent_type_ in PLACE_ENTITIES:
+        if not unresolved or places or token.pos_ not in ("NOUN", "PROPN"):
+            return []
+        if token.ent_type_ in PLACE_ENTITIES or self._names_event(token):
             return []
         return [_unresolved(token, ctx)]
+
+    def _subject_antecedent(self, token: Token, ctx: ArticleContext) -> Mention | None:
+        """What a possessive pronoun refers to when the clause around it has a subject before it:
+        "the army repelled an attack on its convoy" (its = the army's)."""
+        current = token
+        for _ in range(MAX_ANTECEDENT_STEPS):
+            if current.head == current:
+                return None
+            current = current.head
+            subject = next((c for c in current.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subject is not None and subject.i < token.i and subject.pos_ != "PRON":
+                found = [m for t in _phrase_tokens(subject, None) if (m := ctx.mention_at(t)) is not None]
+                return next((m for m in found if not m.as_place), None)
+        return None
+
+    def _backer(self, token: Token) -> bool:
+        """A name joined to a participle of support ("Iran-backed militias", "UN-funded"): it
+        names who stands behind the participant, not the participant."""
+        doc = token.doc
+        after = token.i + 2
+        return (
+            after < len(doc)
+            and doc[token.i + 1].text == "-"
+            and doc[after].tag_ == "VBN"
+            and doc[after].lemma_.lower() in self.grammar.backer_participles
+        )
+
+    def _attributive(self, token: Token) -> bool:
+        """A name that only qualifies a thing ("the US dollar exchange rate", "Iranian oil"): no
+        participant. The nouns compounded with it are what it qualifies."""
+        if token.dep_ not in ("compound", "amod", "nmod"):
+            return False
+        top = token
+        while top.dep_ == "compound" and top.head != top:
+            top = top.head
+        group = [top, *(c for c in top.subtree if c.dep_ == "compound" and c != token)]
+        return any(t.lemma_.lower() in self.grammar.attributive_heads for t in group)
+
+    def _names_event(self, token: Token) -> bool:
+        """An event is not a participant ("the ceasefire agreement came into force")."""
+        lemma = token.lemma_.lower()
+        return bool(self.lexicon.candidates(lemma, "noun")) or lemma in self.grammar.ceasefire
 
     def _pronoun(self, token: Token, ctx: ArticleContext) -> Mention | None:
         word = token.lower_
@@ -232,7 +335,8 @@ class EventExtractor:
             return None
         offset = ctx.offset_of(token)
         start = offset + token.idx
-        antecedent = ctx.last_before(offset + token.sent[0].idx, person)
+        antecedent = self._subject_antecedent(token, ctx) if token.dep_ == "poss" else None
+        antecedent = antecedent or ctx.last_before(offset + token.sent[0].idx, person)
         if antecedent is None:
             return None
         return Mention(
@@ -257,20 +361,45 @@ class EventExtractor:
                 subject = _inherited_subject(token)
                 if subject is not None:
                     sources += self._participants(subject, ctx)
+            if not sources and passive:
+                # "were shot and killed by militants": the agent of one passive serves both
+                for agent in _coordinated_agents(token):
+                    sources += self._participants(agent, ctx)
             targets += self._slot_targets(token, spec.target, ctx)
             obj = next((c for c in token.children if c.dep_ == "dobj"), None)
             if obj is not None and obj.pos_ in ("NOUN", "PROPN"):
                 targets += self._prep_objects(obj, spec.target, ctx)
         else:
             for child in token.children:
-                if child.dep_ in MODIFIER_SOURCE_DEPS:
+                if child.dep_ == "poss":
                     sources += self._participants(child, ctx)
+                elif child.dep_ in MODIFIER_SOURCE_DEPS:
+                    sources += self._participants(child, ctx, unresolved=False)
                 elif child.dep_ == "prep" and child.lower_ == "by":
                     for pobj in child.children:
                         sources += self._participants(pobj, ctx)
             targets += self._prep_objects(token, [t for t in spec.target if t not in ("dobj", "iobj")], ctx)
             verb = governing_verb(token)
-            if not sources and verb is not None and verb.lemma_.lower() in self.grammar.light_verbs:
+            if (
+                verb is not None
+                and token.dep_ == "dobj"
+                and verb.lemma_.lower() in self.grammar.defence_verbs
+            ):
+                # "the army repelled an attack": the defenders are what was attacked
+                subject = next(
+                    (c for c in verb.children if c.dep_ in SUBJECT_DEPS), None
+                ) or _inherited_subject(verb)
+                if subject is not None:
+                    targets += self._participants(subject, ctx)
+            if not sources:
+                # "the attack, in which Hamas fighters crossed the border": who did it is told in
+                # a clause about it
+                for clause in (c for c in token.children if c.dep_ == "relcl"):
+                    subject = next((c for c in clause.children if c.dep_ in SUBJECT_DEPS), None)
+                    if subject is not None and subject.pos_ != "PRON":
+                        sources += self._participants(subject, ctx, unresolved=False)
+            carrier = self.grammar.light_verbs | self.grammar.response_words
+            if not sources and verb is not None and verb.lemma_.lower() in carrier:
                 subject = next(
                     (c for c in verb.children if c.dep_ in SUBJECT_DEPS), None
                 ) or _inherited_subject(verb)
@@ -323,28 +452,35 @@ class EventExtractor:
     def _mode(self, found: Found) -> str | None:
         if found.reading.spec.mode:
             return found.reading.spec.mode
-        words = _phrase_words(found.trigger)
+        content = found.reading.category in self.grammar.content_modes
+        phrases = [_phrase_words(found.trigger, self.grammar.instrument_verbs, content)]
+        verb = governing_verb(found.trigger) if found.reading.spec.pos == "noun" else None
+        if verb is not None and verb.lemma_.lower() in self.grammar.light_verbs:
+            # "warplanes carried out raids": the means is the light verb's subject
+            subject = next((c for c in verb.children if c.dep_ in SUBJECT_DEPS), None)
+            if subject is not None:
+                phrases.append(_phrase_words(subject, self.grammar.instrument_verbs))
         for mode, cues in self.lexicon.mode_words.get(found.reading.category, ()):
-            if any(words.has(cue) for cue in cues):
+            if any(words.any(cues) for words in phrases):
                 return mode
         return None
 
     def _contexts(self, found: Found, words: SentenceWords) -> tuple[str, ...]:
         contexts = list(found.reading.spec.context)
         for context, cues in self.lexicon.context_words.get(found.reading.category, ()):
-            if context not in contexts and any(words.has(cue) for cue in cues):
+            if context not in contexts and words.any(cues):
                 contexts.append(context)
         if "ceasefire" not in contexts and self._mentions_ceasefire(words):
             contexts.append("ceasefire")
         return tuple(contexts)
 
     def _mentions_ceasefire(self, words: SentenceWords) -> bool:
-        return any(words.has(cue) for cue in self.grammar.ceasefire)
+        return words.any(self._ceasefire_cues)
 
     def _violates_ceasefire(self, found: Found, words: SentenceWords) -> bool:
         if found.reading.category != "ASSAULT":
             return False
-        return any(words.has(w) for w in self.grammar.violation) and (
+        return words.any(self._violation_cues) and (
             self._mentions_ceasefire(words) or words.has("agreement") or words.has("deal")
         )
 
@@ -361,11 +497,13 @@ class EventExtractor:
         by_start = {s.start: s for s in sentences}
         all_found: list[Found] = []
         figures: list[tuple[Sentence, Casualties]] = []
+        spans: dict[int, tuple[Span, Chunk]] = {}
         for chunk in chunks:
             for sent in chunk.doc.sents:
                 sentence = _sentence_for(sent, chunk.offset, by_start, sentences)
                 if sentence is None:
                     continue
+                spans[sentence.index] = (sent, chunk)
                 found = self._sentence_events(sent, sentence, chunk, ctx)
                 all_found += found
                 for figure in find_casualties(sent, chunk.offset, ctx.country_at):
@@ -375,20 +513,100 @@ class EventExtractor:
             _attach_to_earlier(figure, sentence, all_found)
         for item in all_found:
             self._finish(item, ctx)
+        _share_modes(all_found, self.ontology, self.grammar.means)
+        self._places_from_context(all_found, spans, ctx)
+        self._retaliation_targets(all_found)
         kept = [f for f in all_found if _worth_keeping(f)]
         return _link(kept, self._deny_links)
+
+    def _places_from_context(
+        self, found: list[Found], spans: Mapping[int, tuple[Span, Chunk]], ctx: ArticleContext
+    ) -> None:
+        """Give a material event whose sentence names no place the place of the sentences around
+        it: the nearest before it, else the nearest after ("Clashes broke out in Rubare. Two
+        soldiers were killed."), within PLACE_REACH sentences."""
+        for item in found:
+            event = item.event
+            if event is None or event.location is not None or item.reading.category not in MATERIAL:
+                continue
+            here = item.sentence.index
+            countries = [m.actor.country for m in (*item.actors, *item.targets) if m.actor.country]
+            for index in (
+                *range(here - 1, here - PLACE_REACH - 1, -1),
+                *range(here + 1, here + PLACE_REACH + 1),
+            ):
+                if index not in spans:
+                    continue
+                sent, chunk = spans[index]
+                readers = ctx.memo(chunk, sent).setdefault("readers", {})
+                where = find_location(sent, sent.root, self.gazetteer, countries, readers)
+                if where is not None:
+                    item.event = replace(event, location=where)
+                    break
+
+    def _retaliation_targets(self, found: list[Found]) -> None:
+        """A response with no recipient named answers the last one who acted against its source:
+        "Israel struck Iranian sites. Iran responded with missile attacks" (Iran -> Israel)."""
+        for number, item in enumerate(found):
+            if item.targets or not item.actors or not self._responds(item.trigger):
+                continue
+            sides = {m.actor.key for m in item.actors} | {
+                m.actor.country for m in item.actors if m.actor.country
+            }
+            for earlier in reversed(found[:number]):
+                if item.sentence.index - earlier.sentence.index > RESPONSE_REACH:
+                    break
+                hit = {m.actor.key for m in earlier.targets} | {m.actor.country for m in earlier.targets}
+                if earlier.reading.category in HOSTILE and earlier.actors and sides & hit:
+                    item.targets = [m for m in earlier.actors if m.actor.key not in sides]
+                    break
+
+    def _responds(self, trigger: Token) -> bool:
+        """The trigger answers something: a verb of response carries it ("responded with
+        attacks"), it is one ("retaliated"), or a word of retaliation qualifies it."""
+        words = self.grammar.response_words
+        verb = governing_verb(trigger)
+        if trigger.lemma_.lower() in words or (verb is not None and verb.lemma_.lower() in words):
+            return True
+        return any(c.lemma_.lower() in words for c in trigger.children if c.dep_ in ("amod", "prep", "advcl"))
 
     def _sentence_events(
         self, sent: Span, sentence: Sentence, chunk: Chunk, ctx: ArticleContext
     ) -> list[Found]:
-        triggers = self._triggers(sent)
+        memo = ctx.memo(chunk, sent)
+        if "words" not in memo:
+            memo["words"] = SentenceWords.of(sent)
+        triggers = self._triggers(sent, memo["words"].single)
         trigger_tokens = {t.i: r for t, r in triggers}
         embedders = {t.i: r.spec.embeds for t, r in triggers if r.spec.embeds}
         found: list[Found] = []
         by_token: dict[int, Found] = {}
+        carried: set[int] = set()  # light verbs whose event is the noun they carry
         for token, reading in triggers:
-            if reading.spec.pos == "noun" and _is_content_of(token, trigger_tokens, self.grammar):
+            if reading.spec.pos != "noun":
                 continue
+            governor = _governing_trigger(token, trigger_tokens)
+            light = governor is not None and governor.lemma_.lower() in self.grammar.light_verbs
+            if governor is not None and light and not trigger_tokens[governor.i].objects:
+                carried.add(governor.i)
+        phrase_words = {
+            t.i for token, reading in triggers for t in _trigger_phrase(token, reading) if t != token
+        }
+        for token, reading in triggers:
+            if token.i in carried or token.i in phrase_words:  # "went on strike" holds no second event
+                continue
+            if reading.spec.pos == "noun":
+                governor = _governing_trigger(token, trigger_tokens)
+                light = governor is not None and governor.lemma_.lower() in self.grammar.light_verbs
+                verbal = (
+                    governor is not None
+                    and self.ontology.quad(trigger_tokens[governor.i].category) in VERBAL_QUADS
+                )
+                # "called for a ceasefire": the call is the event; "held a general strike": the
+                # light verb's own reading, chosen through its object, is; "police dispersed a
+                # demonstration": both happened
+                if governor is not None and (verbal or light) and (not light or governor.i not in carried):
+                    continue
             item = Found(token, reading, sentence, chunk)
             item.status = status_of(token, embedders, self.grammar)
             self._arguments(item, ctx)
@@ -412,10 +630,12 @@ class EventExtractor:
         offset = found.chunk.offset
         category = found.reading.category
         mode = self._mode(found)
-        words = SentenceWords.of(sent)
+        memo = ctx.memo(found.chunk, sent)
+        if "words" not in memo:
+            memo["words"] = SentenceWords.of(sent)
+        words = memo["words"]
         context = self._contexts(found, words)
         found.violation = self._violates_ceasefire(found, words)
-        memo = ctx.memo(found.chunk, sent)
         if "attribution" not in memo:
             attribution = find_attribution(sent, offset)
             memo["attribution"] = _with_actor(attribution, ctx) if attribution is not None else None
@@ -428,8 +648,9 @@ class EventExtractor:
         when = event_date(sent, found.trigger, published, future=future, dates=dates)
         countries = [m.actor.country for m in (*found.actors, *found.targets) if m.actor.country]
         where = find_location(sent, found.trigger, self.gazetteer, countries, memo.setdefault("readers", {}))
-        start = offset + found.trigger.idx
-        phrase_end = max(t.idx + len(t) for t in _trigger_phrase(found.trigger, found.reading))
+        phrase = _trigger_phrase(found.trigger, found.reading)
+        start = offset + min(t.idx for t in phrase)
+        phrase_end = max(t.idx + len(t) for t in phrase)
         event = Event(
             id=event_id(ctx.article.id, found.sentence.index, start, category),
             article_id=ctx.article.id,
@@ -483,7 +704,11 @@ def _unresolved(token: Token, ctx: ArticleContext) -> Mention:
     Its actor has no country and the PLOVER sector UNK, so views and exports can show who the
     text says took part even when trucewatch cannot say whose side they are on.
     """
-    words = [t for t in token.subtree if t.i == token.i or (t.head.i == token.i and t.dep_ in NAME_DEPS)]
+    words = [
+        t
+        for t in token.subtree
+        if t.i == token.i or (t.head.i == token.i and t.dep_ in NAME_DEPS and not _set_off(t))
+    ]
     start_token, end_token = min(words, key=lambda t: t.i), max(words, key=lambda t: t.i)
     offset = ctx.offset_of(token)
     start = offset + start_token.idx
@@ -492,6 +717,32 @@ def _unresolved(token: Token, ctx: ArticleContext) -> Mention:
     sentence = ctx.sentence_index(start)
     actor = Actor("UNK:" + "-".join(text.lower().split()), text, None, "UNK", "group")
     return Mention(sentence, start, end, text, actor, "unresolved")
+
+
+def _set_off(token: Token) -> bool:
+    """A modifier separated from its head by a comma ("in Tehuacan, Puebla, prison guards"):
+    a fronted phrase the parser joined to the noun, not part of its name."""
+    low, high = sorted((token.i, token.head.i))
+    return any(t.text == "," for t in token.doc[low:high])
+
+
+def _share_modes(found: list[Found], ontology: Ontology, means: frozenset[str]) -> None:
+    """An event of one category whose words name no means takes the means of one it is joined to
+    in its sentence (and the score that goes with it): "two children were killed when a
+    landmine exploded" was a landmine. Only means (``means``) pass: a killing beside an
+    abduction is no abduction."""
+    for item in found:
+        event = item.event
+        if event is None or event.mode is not None:
+            continue
+        for other in found:
+            if other is item or other.event is None or other.event.mode not in means:
+                continue
+            joined = other.trigger.is_ancestor(item.trigger) or item.trigger.is_ancestor(other.trigger)
+            if joined and other.reading.category == item.reading.category and other.sentence is item.sentence:
+                mode = other.event.mode
+                item.event = replace(event, mode=mode, score=ontology.score(event.category, mode))
+                break
 
 
 def _merge_elaborations(found: list[Found], by_token: dict[int, Found]) -> list[Found]:
@@ -520,36 +771,105 @@ def _merge_elaborations(found: list[Found], by_token: dict[int, Found]) -> list[
 def _phrase_matches(token: Token, reading: Reading) -> bool:
     """The other words of a multiword trigger are attached to its head in the parse."""
     others = [w for i, w in enumerate(reading.phrase) if i != reading.head]
-    near = list(token.children) + [t for c in token.children for t in c.children]
     if reading.head > 0:  # noun phrase: the words before the head, in order, right before it
         before = list(token.doc[max(token.sent.start, token.i - len(others)) : token.i])
         return [t.lemma_.lower() for t in before] == others or [t.lower_ for t in before] == others
-    words = {t.lemma_.lower() for t in near} | {t.lower_ for t in near}
+    words: set[str] = set()
+    for t in _verb_phrase_words(token, frozenset(others)):
+        words |= {t.lemma_.lower(), t.lower_}
     return all(w in words for w in others)
 
 
-def _object_lemmas(token: Token) -> set[str]:
-    """Lemmas of the direct object and prepositional objects (and their compounds)."""
-    out: set[str] = set()
+def _verb_phrase_words(token: Token, others: frozenset[str]) -> list[Token]:
+    """The words that can complete a verb phrase headed by ``token``: its direct children, and
+    the objects of a child that is itself a word of the phrase ("go on strike", "come into
+    force"); never words inside another clause ("called the attack on Gaza" is not "call on")."""
+    out: list[Token] = []
     for child in token.children:
-        if child.dep_ in ("dobj", "attr", "oprd"):
-            out |= {child.lemma_.lower()} | {c.lemma_.lower() for c in child.children if c.dep_ == "compound"}
+        if child.dep_ in CLAUSE_DEPS or child.dep_ in NOT_PHRASE_DEPS:
+            continue
+        out.append(child)
+        if child.lower_ in others or child.lemma_.lower() in others:
+            out += [g for g in child.children if g.dep_ not in CLAUSE_DEPS]
+    return out
+
+
+def _is_modifier(token: Token, frames: frozenset[str]) -> bool:
+    """A word that only qualifies another noun: a noun used as a modifier ("riot police", "protest
+    leaders"), unless what it modifies frames an event ("a bombing campaign"), and a participle
+    used as an adjective ("UN-backed forces", "the occupied West Bank")."""
+    if token.dep_ not in ("compound", "amod") or token.head == token:
+        return False
+    head = token.head
+    if head.pos_ not in ("NOUN", "PROPN"):
+        return False
+    if token.pos_ in ("VERB", "AUX"):
+        return True
+    return token.pos_ in ("NOUN", "PROPN") and head.lemma_.lower() not in frames
+
+
+def _counted(token: Token, quantities: frozenset[str]) -> Token | None:
+    """What a quantity noun counts ("dozens of civilians" -> civilians), else None."""
+    if token.lemma_.lower() not in quantities:
+        return None
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            return next((g for g in child.children if g.dep_ == "pobj"), None)
+    return None
+
+
+def _object_lemmas(token: Token, quantities: frozenset[str]) -> set[str]:
+    """Lemmas of the direct object and prepositional objects (and their compounds), seen through
+    quantity nouns ("launched a barrage of rockets": barrage and rocket); a noun trigger's own
+    noun modifiers count as its object ("a heart attack")."""
+    out: set[str] = set()
+
+    def add(noun: Token) -> None:
+        out.add(noun.lemma_.lower())
+        out.update(c.lemma_.lower() for c in noun.children if c.dep_ == "compound")
+        counted = _counted(noun, quantities)
+        if counted is not None:
+            add(counted)
+
+    if token.dep_ == "acl" and token.tag_ == "VBN" and token.head != token:
+        add(token.head)  # "shells fired by the army": the shells were fired
+    for child in token.children:
+        if child.dep_ in ("dobj", "attr", "oprd", "nsubjpass"):
+            add(child)
         elif child.dep_ in ("prep", "dative"):
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
-                    out.add(pobj.lemma_.lower())
-        elif child.dep_ == "nsubjpass":
+                    add(pobj)
+        elif child.dep_ == "compound" and token.pos_ in ("NOUN", "PROPN"):
             out.add(child.lemma_.lower())
     return out
 
 
-def _subject_tokens(token: Token) -> list[Token]:
+def _subject_lemmas(token: Token) -> set[str]:
+    """Lemmas of the grammatical subject, with its noun modifiers ("the ceasefire agreement")."""
     subjects = [c for c in token.children if c.dep_ in ("nsubj", "nsubjpass")]
     if not subjects:
         inherited = _inherited_subject(token)
         if inherited is not None:
             subjects = [inherited]
-    return subjects
+    out: set[str] = set()
+    for subject in subjects:
+        out.add(subject.lemma_.lower())
+        out.update(c.lemma_.lower() for c in subject.children if c.dep_ == "compound")
+    return out
+
+
+def _coordinated_agents(verb: Token) -> list[Token]:
+    """The objects of "by" on verbs coordinated with ``verb`` ("were shot and killed by X")."""
+    related = [c for c in verb.children if c.dep_ == "conj"]
+    if verb.dep_ == "conj":
+        related.append(verb.head)
+    out: list[Token] = []
+    for other in related:
+        for child in other.children:
+            if child.dep_ == "agent":
+                out += [c for c in child.children if c.dep_ == "pobj"]
+    return out
 
 
 def _inherited_subject(verb: Token, depth: int = 0) -> Token | None:
@@ -570,19 +890,46 @@ def _inherited_subject(verb: Token, depth: int = 0) -> Token | None:
 
 
 def _phrase_tokens(token: Token, skip: Token | None) -> Iterable[Token]:
-    """The tokens of the phrase ``token`` heads, without embedded clauses."""
+    """The tokens of the phrase ``token`` heads, without embedded clauses, nor participles used
+    as adjectives, whose words name someone else ("Iran-backed militias" are not Iran)."""
     stack = [token]
     while stack:
         current = stack.pop()
         if skip is not None and current == skip:
             continue
         yield current
-        stack.extend(c for c in current.children if c.dep_ not in CLAUSE_DEPS)
+        stack.extend(
+            c
+            for c in current.children
+            if c.dep_ not in CLAUSE_DEPS and not (c.dep_ == "amod" and c.pos_ == "VERB")
+        )
 
 
-def _phrase_words(token: Token) -> SentenceWords:
-    """The words of the phrase a trigger heads (its arguments included), for mode cues."""
-    tokens = sorted(_phrase_tokens(token, None), key=lambda t: t.i)
+def _phrase_words(token: Token, instruments: frozenset[str], content: bool = False) -> SentenceWords:
+    """The words of the phrase a trigger heads (its arguments included), for mode cues, with a
+    clause that names its means ("shelled the town using mortars", "explosions involving
+    artillery"); with ``content``, the clauses it governs too (what is asked for, refused or
+    threatened)."""
+    tokens: list[Token] = []
+    stack = [token]
+    if token.dep_ == "acl" and token.tag_ == "VBN" and token.head != token:
+        stack.append(token.head)  # "shells fired by the army": what was fired is named before
+    while stack:
+        current = stack.pop()
+        tokens.append(current)
+        for child in current.children:
+            instrument = child.dep_ in ("acl", "advcl") and child.lemma_.lower() in instruments
+            top = content and current == token and child.dep_ in ("xcomp", "ccomp")
+            if (
+                instrument
+                or top
+                or (child.dep_ not in CLAUSE_DEPS and not (child.dep_ == "amod" and child.pos_ == "VERB"))
+            ):
+                stack.append(child)
+    # names are no cues: the port of Tyre is no tyre (though the air force of a name is an air force)
+    tokens = sorted(
+        (t for t in tokens if t.pos_ != "PROPN" or t.ent_type_ not in NAME_ENTITIES), key=lambda t: t.i
+    )
     lowers = [t.lower_ for t in tokens]
     lemmas = [t.lemma_.lower() for t in tokens]
     return SentenceWords(
@@ -595,23 +942,26 @@ def _trigger_phrase(token: Token, reading: Reading) -> list[Token]:
         return [token]
     if reading.head > 0:
         return list(token.doc[token.i - reading.head : token.i + 1])
-    others = set(reading.phrase[1:])
-    return [token] + [c for c in token.children if c.lemma_.lower() in others or c.lower_ in others]
+    others = frozenset(reading.phrase[1:])
+    words = _verb_phrase_words(token, others)
+    return [token] + [t for t in words if t.lemma_.lower() in others or t.lower_ in others]
 
 
-def _is_content_of(token: Token, triggers: dict[int, Reading], grammar: Grammar) -> bool:
-    """A noun trigger that is what another trigger asks for or rejects ("called for a ceasefire")."""
+def _governing_trigger(token: Token, triggers: Mapping[int, Reading]) -> Token | None:
+    """The trigger a noun trigger is the object of, a few steps up at most: what another trigger
+    asks for or rejects ("called for a ceasefire"), or what a light verb carries ("held a
+    strike", "carried out a series of raids")."""
     current = token
     for _ in range(3):
         if (
             current.dep_ not in ("dobj", "pobj", "prep", "xcomp", "attr", "conj", "nsubjpass")
             or current.head == current
         ):
-            return False
+            return None
         current = current.head
-        if current.i in triggers and current.lemma_.lower() not in grammar.light_verbs:
-            return True
-    return False
+        if current.i in triggers:
+            return current
+    return None
 
 
 def _embedding_trigger(token: Token, embedders: Mapping[int, str]) -> int | None:
@@ -671,10 +1021,24 @@ def _attach_to_earlier(figure: Casualties, sentence: Sentence, found: list[Found
 
 
 def _worth_keeping(found: Found) -> bool:
-    """An event needs someone taking part or a casualty figure; a material event may have just a place."""
+    """An event needs someone taking part or a casualty figure; a material event may have just a
+    place, even one the gazetteer does not know ("explosions were heard near Vodyane")."""
     if found.actors or found.targets or found.casualties:
         return True
-    return found.reading.category in MATERIAL and found.event is not None and found.event.location is not None
+    if found.reading.category not in MATERIAL or found.event is None:
+        return False
+    return found.event.location is not None or _names_a_place(found.trigger)
+
+
+def _names_a_place(trigger: Token) -> bool:
+    """A place phrase with a proper name in the trigger's phrase or on the verb that carries it."""
+    verb = governing_verb(trigger)
+    preps = [*trigger.subtree, *(verb.children if verb is not None else ())]
+    for prep in preps:
+        named = (t for c in prep.children if c.dep_ == "pobj" for t in c.subtree)
+        if prep.dep_ == "prep" and prep.lower_ in PLACE_PREPS and any(t.pos_ == "PROPN" for t in named):
+            return True
+    return False
 
 
 def _with_actor(attribution: Attribution, ctx: ArticleContext) -> Attribution:

@@ -42,6 +42,15 @@ class Grammar(_Frozen):
     """Everything in grammar.yaml (see its header for what each list does)."""
 
     light_verbs: frozenset[str]
+    quantity_nouns: frozenset[str]
+    event_frames: frozenset[str]
+    content_modes: frozenset[str]
+    backer_participles: frozenset[str]
+    attributive_heads: frozenset[str]
+    instrument_verbs: frozenset[str]
+    defence_verbs: frozenset[str]
+    response_words: frozenset[str]
+    means: frozenset[str]
     negation: Negation
     hypothetical: Hypothetical
     future: Future

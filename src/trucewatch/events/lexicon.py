@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -25,7 +25,7 @@ LEXICON_DIR = Path(__file__).with_name("lexicon")
 STATUSES = ("asserted", "alleged", "denied", "hypothetical", "future", "negated")
 # Where a recipient can be found, besides prepositions (any other word is taken as one).
 TARGET_SLOTS = ("dobj", "iobj", "ccomp_subject", "xcomp_object", "poss")
-SOURCE_SLOTS = ("between", "with", "among", "poss_object")
+SOURCE_SLOTS = ("between", "with", "among", "of", "poss_object")
 
 
 class TriggerSpec(BaseModel):
@@ -41,11 +41,13 @@ class TriggerSpec(BaseModel):
     object: list[str] = Field(default_factory=list)
     not_object: list[str] = Field(default_factory=list)
     subject: list[str] = Field(default_factory=list)
+    not_subject: list[str] = Field(default_factory=list)
+    not_complement: list[str] = Field(default_factory=list)
     context: list[str] = Field(default_factory=list)
     embeds: Literal["alleged", "denied", "hypothetical", "future", "negated"] | None = None
     confidence: float = Field(default=0.7, gt=0, le=1)
 
-    @field_validator("words", "object", "not_object", "subject")
+    @field_validator("words", "object", "not_object", "subject", "not_subject", "not_complement")
     @classmethod
     def _lower(cls, value: list[str]) -> list[str]:
         return [w.strip().lower() for w in value]
@@ -72,12 +74,59 @@ class CategoryFile(BaseModel):
 
 @dataclass(frozen=True)
 class Reading:
-    """One way a trigger word can be read: its category, the full phrase, and the spec."""
+    """One way a trigger word can be read: its category, the full phrase, and the spec.
+
+    The spec's word lists are kept again as sets, since every candidate trigger of every
+    sentence is checked against them.
+    """
 
     category: str
     phrase: tuple[str, ...]
     head: int
     spec: TriggerSpec
+    objects: frozenset[str] = frozenset()
+    not_objects: frozenset[str] = frozenset()
+    subjects: frozenset[str] = frozenset()
+    not_subjects: frozenset[str] = frozenset()
+    not_complements: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, category: str, phrase: tuple[str, ...], head: int, spec: TriggerSpec) -> Reading:
+        """A reading with its word sets taken from ``spec``."""
+        return cls(
+            category,
+            phrase,
+            head,
+            spec,
+            frozenset(spec.object),
+            frozenset(spec.not_object),
+            frozenset(spec.subject),
+            frozenset(spec.not_subject),
+            frozenset(spec.not_complement),
+        )
+
+
+@dataclass(frozen=True)
+class Cues:
+    """Cue words to look for in a sentence: single words as a set (one set intersection finds
+    them all), phrases as the space-separated words spaCy makes of them ("cease - fire")."""
+
+    singles: frozenset[str]
+    phrases: dict[str, tuple[str, ...]]  # by first word, each phrase padded with spaces
+    firsts: frozenset[str]
+
+    @classmethod
+    def of(cls, words: Iterable[str]) -> Cues:
+        """The cues ``words`` (lower-cased)."""
+        spaced = [" ".join(_tokens(w.lower())) for w in words]
+        phrases: dict[str, list[str]] = defaultdict(list)
+        for phrase in (w for w in spaced if " " in w):
+            phrases[phrase.split()[0]].append(f" {phrase} ")
+        return cls(
+            frozenset(w for w in spaced if " " not in w),
+            {first: tuple(found) for first, found in phrases.items()},
+            frozenset(phrases),
+        )
 
 
 @dataclass(frozen=True)
@@ -85,8 +134,13 @@ class Lexicon:
     """Compiled lexicon: readings by head lemma and part of speech, mode and context words."""
 
     readings: dict[tuple[str, str], tuple[Reading, ...]]
-    mode_words: dict[str, tuple[tuple[str, tuple[str, ...]], ...]]
-    context_words: dict[str, tuple[tuple[str, tuple[str, ...]], ...]]
+    mode_words: dict[str, tuple[tuple[str, Cues], ...]]
+    context_words: dict[str, tuple[tuple[str, Cues], ...]]
+
+    @cached_property
+    def heads(self) -> frozenset[str]:
+        """Every lemma that heads a reading: a word not among them is no trigger."""
+        return frozenset(lemma for lemma, _ in self.readings)
 
     def candidates(self, lemma: str, pos: str) -> tuple[Reading, ...]:
         """Readings whose head word is ``lemma`` as a verb or a noun."""
@@ -94,8 +148,14 @@ class Lexicon:
 
 
 def _head_index(phrase: list[str], pos: str) -> int:
-    """Verb phrases are headed by their first word ("call for"), noun phrases by their last."""
-    return 0 if pos == "verb" else len(phrase) - 1
+    """Verb phrases are headed by their first word ("call for"), noun phrases by their last, and
+    so are hyphenated words, which spaCy splits into three tokens ("sit-in", "self-immolate")."""
+    return 0 if pos == "verb" and "-" not in phrase else len(phrase) - 1
+
+
+def _tokens(entry: str) -> list[str]:
+    """The words of a lexicon entry as spaCy tokenises them: "sit-in" is sit, -, in."""
+    return entry.replace("-", " - ").split()
 
 
 def _validate(data: CategoryFile, path: Path) -> None:
@@ -135,21 +195,21 @@ def bundled_files() -> list[Path]:
 def load_lexicon(extra_files: Iterable[Path] = ()) -> Lexicon:
     """Compile the bundled files and ``extra_files`` (whose triggers add to the bundled ones)."""
     readings: dict[tuple[str, str], list[Reading]] = defaultdict(list)
-    modes: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
-    contexts: dict[str, list[tuple[str, tuple[str, ...]]]] = defaultdict(list)
+    modes: dict[str, list[tuple[str, Cues]]] = defaultdict(list)
+    contexts: dict[str, list[tuple[str, Cues]]] = defaultdict(list)
     for path in (*bundled_files(), *(Path(p) for p in extra_files)):
         data = read_file(path)
         for trigger in data.triggers:
             for entry in trigger.words:
-                phrase = entry.split()
+                phrase = _tokens(entry)
                 head = _head_index(phrase, trigger.pos)
                 readings[(phrase[head], trigger.pos)].append(
-                    Reading(data.category, tuple(phrase), head, trigger)
+                    Reading.of(data.category, tuple(phrase), head, trigger)
                 )
         for mode, cues in data.modes.items():
-            modes[data.category].append((mode, tuple(w.lower() for w in cues)))
+            modes[data.category].append((mode, Cues.of(cues)))
         for context, cues in data.contexts.items():
-            contexts[data.category].append((context, tuple(w.lower() for w in cues)))
+            contexts[data.category].append((context, Cues.of(cues)))
     return Lexicon(
         readings={key: tuple(value) for key, value in readings.items()},
         mode_words={key: tuple(value) for key, value in modes.items()},

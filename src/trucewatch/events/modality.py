@@ -22,8 +22,9 @@ from spacy.tokens import Token
 from trucewatch.events.grammar import Grammar
 
 # Dependencies through which a clause or noun sits inside the one above it.
+# Not the active subject: who demands or denies is not what is demanded or denied.
 EMBEDDING_DEPS = frozenset(
-    {"xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "advcl", "acl", "conj", "nsubj", "nsubjpass", "attr"}
+    {"xcomp", "ccomp", "pcomp", "pobj", "prep", "dobj", "advcl", "acl", "conj", "nsubjpass", "attr"}
 )
 NOUN_UP_DEPS = frozenset(
     {"dobj", "pobj", "prep", "nsubj", "nsubjpass", "attr", "compound", "amod", "appos", "conj"}

