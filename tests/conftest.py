@@ -17,7 +17,7 @@ EXAMPLES = ROOT / "examples" / "articles"
 @pytest.fixture(autouse=True)
 def isolated_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """No test reads the developer's own config or database."""
-    for var in ("TRUCEWATCH_DB", "TRUCEWATCH_CONFIG", "TRUCEWATCH_ACTOR_FILES"):
+    for var in ("TRUCEWATCH_DB", "TRUCEWATCH_CONFIG", "TRUCEWATCH_ACTOR_FILES", "TRUCEWATCH_API_TOKEN"):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))

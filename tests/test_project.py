@@ -24,13 +24,14 @@ STAGES = [
     "actors",
     "events",
     "pipeline",
+    "batch",
     "store",
     "exports",
     "analysis",
     "evaluation",
     "api",
+    "web",  # the web app is thin over the API; only the CLI (its `serve` command) imports it
     "cli",
-    "web",
 ]
 
 

@@ -27,3 +27,7 @@ class StoreError(TrucewatchError):
 
 class NotFound(TrucewatchError):
     """A record asked for by id does not exist."""
+
+
+class FetchError(TrucewatchError):
+    """A page or feed cannot be downloaded: unreachable, timed out, refused, or barred by robots.txt."""

@@ -92,7 +92,8 @@ def _run_in_worker(batch: list[Article]) -> list[ParsedArticle | Rejection]:
     return _worker.run(batch)
 
 
-def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+def batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    """``items`` in lists of ``size`` (the last may be shorter), read as they are needed."""
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
@@ -104,12 +105,12 @@ def process(
     """Parse ``articles`` in input order, in this process or in ``workers`` processes."""
     if workers <= 1:
         pipeline = Pipeline(settings)
-        for batch in _batches(articles, WORKER_BATCH):
+        for batch in batches(articles, WORKER_BATCH):
             yield from pipeline.run(batch)
         return
     with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(settings,)) as pool:
         pending: deque[Future[list[ParsedArticle | Rejection]]] = deque()
-        for batch in _batches(articles, WORKER_BATCH):
+        for batch in batches(articles, WORKER_BATCH):
             pending.append(pool.submit(_run_in_worker, batch))
             if len(pending) >= workers * 2:
                 yield from pending.popleft().result()

@@ -10,15 +10,21 @@ the stored statements and events for its key alone, the tables equal a build fro
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
 from trucewatch.analysis.ceasefires import build_records
 from trucewatch.analysis.claims import article_claims
+from trucewatch.analysis.duplicates import refresh_duplicates, refresh_reports, report_row
 from trucewatch.analysis.escalation import daily_row, keys_of
 from trucewatch.events.grammar import grammar
-from trucewatch.model import ParsedArticle
-from trucewatch.store import Store, statement_dyad
+from trucewatch.model import Event, ParsedArticle
+from trucewatch.store import Store, chunks, statement_dyad
+
+# Articles whose events, and days whose events, are read at once by a rebuild.
+ARTICLES_AT_ONCE = 200
+DAYS_AT_ONCE = 20
 
 
 def touched(parsed: Iterable[ParsedArticle]) -> tuple[set[str], set[str], set[tuple[str, dt.date]]]:
@@ -34,35 +40,60 @@ def touched(parsed: Iterable[ParsedArticle]) -> tuple[set[str], set[str], set[tu
 
 
 def refresh(store: Store, dyads: set[str], article_ids: set[str], keys: set[tuple[str, dt.date]]) -> None:
-    """Rebuild the derived rows for these dyads, articles and keys, in one transaction."""
-    records = build_records(store.ceasefire_mentions(dyads)) if dyads else {}
+    """Rebuild the derived rows for these dyads, articles and keys, and take the articles off
+    the refresh queue; under a lock, so that processes writing to one database take turns."""
+    with store.exclusive("refresh"):
+        _refresh(store, dyads, article_ids, keys)
+
+
+def _refresh(store: Store, dyads: set[str], article_ids: set[str], keys: set[tuple[str, dt.date]]) -> None:
+    # Read a dyad, a slice of articles or a slice of days at a time: a rebuild of many articles
+    # (a long run's batch, or `rebuild`) then holds no more than the busiest key's data.
     ceasefire_rows = {
-        dyad: [
-            {
-                "id": r["id"],
-                "dyad": dyad,
-                "start_date": dt.date.fromisoformat(r["start_date"]) if r["start_date"] else None,
-                "phase": r["current_phase"],
-                "record": r,
-            }
-            for r in records.get(dyad, [])
-        ]
-        for dyad in dyads
+        dyad: _ceasefire_rows(dyad, build_records(store.ceasefire_mentions([dyad]))) for dyad in dyads
     }
-    present = set(store.article_ids()) & article_ids
-    infos = store.article_infos(present)
+    infos = store.article_infos(article_ids)
     claim_rows: dict[str, list[dict[str, Any]]] = {a: [] for a in article_ids}
-    events = store.events_of_articles(present)
-    for article_id in present:
-        own = [e for e in events if e.article_id == article_id]
-        claim_rows[article_id] = article_claims(article_id, own, infos[article_id], grammar())
-    day_events = store.events_on(day for _, day in keys)
-    outlets = {a: info.outlet for a, info in store.article_infos(e.article_id for e in day_events).items()}
-    escalation: dict[tuple[str, dt.date], dict[str, Any] | None] = {}
+    reports = []
+    for part in chunks(sorted(infos), ARTICLES_AT_ONCE):
+        own: dict[str, list[Event]] = defaultdict(list)
+        for e in store.events_of_articles(part):
+            own[e.article_id].append(e)
+        for article_id in part:
+            claim_rows[article_id] = article_claims(article_id, own[article_id], infos[article_id], grammar())
+        reports += [report_row(e) for events in own.values() for e in events]
+    days: dict[dt.date, list[str]] = defaultdict(list)
     for dyad, day in keys:
-        row = daily_row(dyad, day, day_events, outlets)
-        escalation[(dyad, day)] = row if row["events"] else None
-    store.replace_derived(ceasefire_rows, claim_rows, escalation)
+        days[day].append(dyad)
+    escalation: dict[tuple[str, dt.date], dict[str, Any] | None] = {}
+    for part in chunks(sorted(days), DAYS_AT_ONCE):
+        day_events = store.events_on(part)
+        outlets = {
+            a: info.outlet for a, info in store.article_infos(e.article_id for e in day_events).items()
+        }
+        by_day: dict[dt.date | None, list[Event]] = defaultdict(list)
+        for e in day_events:
+            by_day[e.date.date].append(e)
+        for day in part:
+            for dyad in days[day]:
+                row = daily_row(dyad, day, by_day[day], outlets)
+                escalation[(dyad, day)] = row if row["events"] else None
+    refresh_duplicates(store, article_ids)
+    refresh_reports(store, article_ids, reports)
+    store.replace_derived(ceasefire_rows, claim_rows, escalation, article_ids)
+
+
+def _ceasefire_rows(dyad: str, records: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": r["id"],
+            "dyad": dyad,
+            "start_date": dt.date.fromisoformat(r["start_date"]) if r["start_date"] else None,
+            "phase": r["current_phase"],
+            "record": r,
+        }
+        for r in records.get(dyad, [])
+    ]
 
 
 def rebuild(store: Store) -> None:

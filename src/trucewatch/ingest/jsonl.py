@@ -1,7 +1,8 @@
 """JSON Lines: one article a line, ``{"text": ..., "title", "url", "outlet", "published", "language"}``.
 
 Each line is read on its own: a line that is not JSON, not an object, or has no text is
-reported with its line number and the rest of the file is still read.
+reported with its line number and the rest of the file is still read. A file is read a line at
+a time (:func:`file_lines`), so that a corpus of any size streams through.
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from trucewatch.errors import InputError
+from trucewatch.ingest.decode import looks_binary
 from trucewatch.ingest.metadata import Metadata, metadata_from_mapping
 
 
@@ -54,3 +57,24 @@ def read_jsonl(text: str) -> Iterator[JsonRecord | tuple[int, InputError]]:
             yield number, exc
             continue
         yield JsonRecord(number, body, meta, fields)
+
+
+def file_lines(path: Path, encoding: str | None = None) -> Iterator[tuple[int, str | InputError]]:
+    """Each non-blank line of a JSON Lines file with its 1-based number, read one at a time; a
+    line that cannot be decoded (UTF-8, unless ``encoding`` says otherwise) comes as an error.
+    InputError for a file that is empty or binary."""
+    with Path(path).open("rb") as handle:
+        if looks_binary(handle.read(8192)):
+            raise InputError("binary file, not text")
+        handle.seek(0)
+        found = False
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            found = True
+            try:
+                yield number, raw.decode(encoding or ("utf-8-sig" if number == 1 else "utf-8"))
+            except (UnicodeDecodeError, LookupError) as exc:
+                yield number, InputError(f"cannot decode as {encoding or 'UTF-8'} ({exc}); give the encoding")
+        if not found:
+            raise InputError("empty file")

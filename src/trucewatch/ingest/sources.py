@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from trucewatch.errors import InputError
 from trucewatch.ingest.clean import Boilerplate, build_article, default_boilerplate
 from trucewatch.ingest.decode import decode
 from trucewatch.ingest.html import read_html
-from trucewatch.ingest.jsonl import JsonRecord, read_jsonl
+from trucewatch.ingest.jsonl import JsonRecord, file_lines, parse_line, read_jsonl
 from trucewatch.ingest.metadata import Metadata
 from trucewatch.ingest.text import read_markdown, read_plain
 from trucewatch.model import Article, Rejection
@@ -89,6 +89,25 @@ def articles_from_jsonl(text: str, source: str, options: ReadOptions) -> Iterato
             yield Rejection(f"{source}:{item.line}", str(exc))
 
 
+def articles_from_jsonl_file(path: Path, options: ReadOptions) -> Iterator[Article | Rejection]:
+    """Each line of a JSON Lines file as an article or a rejection, the file read a line at a time."""
+    try:
+        for number, line in file_lines(path, options.encoding):
+            source = f"{path}:{number}"
+            if isinstance(line, InputError):
+                yield Rejection(source, str(line))
+                continue
+            try:
+                text, meta, _ = parse_line(line)
+                yield build_article(text, meta.overlaid(options.overrides), source, options.rules)
+            except InputError as exc:
+                yield Rejection(source, str(exc))
+    except InputError as exc:
+        yield Rejection(str(path), str(exc))
+    except OSError as exc:
+        yield Rejection(str(path), f"cannot read: {exc.strerror or exc}")
+
+
 def read_bytes(
     data: bytes, source: str, fmt: str | None, options: ReadOptions
 ) -> Iterator[Article | Rejection]:
@@ -108,8 +127,10 @@ def read_bytes(
         yield Rejection(source, str(exc))
 
 
-def expand(paths: Iterable[str]) -> Iterator[Path | Rejection | str]:
-    """Files named or found in folders (recursively, known suffixes, no hidden files), or ``-``."""
+def expand(
+    paths: Iterable[str], suffixes: Collection[str] = SUFFIXES.keys()
+) -> Iterator[Path | Rejection | str]:
+    """Files named or found in folders (recursively, ``suffixes``, no hidden files), or ``-``."""
     for raw in paths:
         if raw == STDIN:
             yield STDIN
@@ -120,11 +141,11 @@ def expand(paths: Iterable[str]) -> Iterator[Path | Rejection | str]:
                 p
                 for p in path.rglob("*")
                 if p.is_file()
-                and p.suffix.lower() in SUFFIXES
+                and p.suffix.lower() in suffixes
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             if not found:
-                yield Rejection(raw, "folder holds no .txt, .md, .html or .jsonl files")
+                yield Rejection(raw, f"folder holds no {', '.join(sorted(set(suffixes)))} files")
             yield from found
         elif path.is_file():
             yield path
@@ -146,12 +167,16 @@ def read_sources(
             yield from read_bytes(sys.stdin.buffer.read(), "<stdin>", fmt, options)
         else:
             path = Path(item)
+            kind = fmt or SUFFIXES.get(path.suffix.lower())
+            if kind == "jsonl":
+                yield from articles_from_jsonl_file(path, options)
+                continue
             try:
                 data = path.read_bytes()
             except OSError as exc:
                 yield Rejection(str(path), f"cannot read: {exc.strerror or exc}")
                 continue
-            yield from read_bytes(data, str(path), fmt or SUFFIXES.get(path.suffix.lower()), options)
+            yield from read_bytes(data, str(path), kind, options)
 
 
 def count_inputs(paths: Iterable[str]) -> int | None:

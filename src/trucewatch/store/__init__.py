@@ -1,5 +1,6 @@
 """Storage: the schema, its migrations, and the queries over it."""
 
+from trucewatch.store.base import chunks
 from trucewatch.store.database import (
     ActorSummary,
     ArticleFilter,
@@ -11,6 +12,7 @@ from trucewatch.store.database import (
     open_store,
     statement_dyad,
 )
+from trucewatch.store.reports import ReportInfo, ReportRow
 
 __all__ = [
     "ActorSummary",
@@ -18,8 +20,11 @@ __all__ = [
     "ArticleInfo",
     "ArticleSummary",
     "EventFilter",
+    "ReportInfo",
+    "ReportRow",
     "SaveOutcome",
     "Store",
+    "chunks",
     "open_store",
     "statement_dyad",
 ]

@@ -11,17 +11,17 @@ import contextlib
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Iterable, Iterator
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, Insert, Select, create_engine, delete, event, func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Connection, Select, create_engine, delete, event, func, insert, select
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
 
 from trucewatch.errors import NotFound, StoreError
+from trucewatch.ingest.feeds import FeedItem
 from trucewatch.model import (
     Actor,
     Article,
@@ -36,6 +36,9 @@ from trucewatch.model import (
     event_from_dict,
 )
 from trucewatch.store import migrate
+from trucewatch.store.base import chunks
+from trucewatch.store.feeds import FeedStore
+from trucewatch.store.reports import REPORT_TABLES, ReportStore
 from trucewatch.store.schema import (
     articles,
     ceasefire_mentions,
@@ -45,6 +48,7 @@ from trucewatch.store.schema import (
     event_actors,
     events,
     mentions,
+    refresh_queue,
     sentences,
 )
 
@@ -128,58 +132,50 @@ STREAM_PAGE = 2000
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Write-ahead logging: readers (queries, the web app) and the writer (ingestion, a watch)
+    # do not block each other, and a commit does not wait for the disk; a kill still loses at
+    # most the transaction under way. The mode is kept in the file, so a read-only connection,
+    # which cannot set it, reads the file as it is.
+    with contextlib.suppress(sqlite3.OperationalError):
+        cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 
 
-class Store:
+class Store(FeedStore, ReportStore):
     """A database of articles; open it with :func:`open_store`."""
 
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.dialect = engine.dialect.name
-
-    @property
-    def location(self) -> str:
-        """Where the data lives, for messages: a file path or a URL without its password."""
-        url = self.engine.url
-        if url.get_backend_name() == "sqlite":
-            return url.database or ":memory:"
-        return url.render_as_string(hide_password=True)
-
-    def close(self) -> None:
-        """Release the database connections."""
-        self.engine.dispose()
-
-    @contextlib.contextmanager
-    def _errors(self, doing: str) -> Iterator[None]:
-        try:
-            yield
-        except OperationalError as exc:
-            raise StoreError(f"{self.location}: cannot {doing}: {_explain(exc)}") from exc
-        except DBAPIError as exc:
-            raise StoreError(f"{self.location}: cannot {doing}: {exc.orig}") from exc
-
     # writing
-    def _insert_ignoring_duplicates(self) -> Insert:
-        if self.dialect == "postgresql":
-            return postgresql.insert(articles).on_conflict_do_nothing(index_elements=["id"])
-        if self.dialect == "sqlite":
-            return sqlite.insert(articles).on_conflict_do_nothing(index_elements=["id"])
-        return insert(articles)
+    def save(self, parsed: ParsedArticle, replace: bool = False, item: FeedItem | None = None) -> SaveOutcome:
+        """Store one article in one transaction; an article already there is kept unless ``replace``.
 
-    def save(self, parsed: ParsedArticle, replace: bool = False) -> SaveOutcome:
-        """Store one article in one transaction; an article already there is kept unless ``replace``."""
+        ``item``, the feed item the article came from, is marked seen in the same transaction.
+        """
         article = parsed.article
         with self._errors(f"store article {article.id} ({article.source})"), self.engine.begin() as conn:
-            exists = conn.execute(select(articles.c.id).where(articles.c.id == article.id)).first()
-            if exists and not replace:
-                return "unchanged"
-            if exists:
-                self._delete(conn, article.id)
-            inserted = conn.execute(self._insert_ignoring_duplicates(), [_article_row(article)])
-            if inserted.rowcount == 0:
-                return "unchanged"  # another process stored it between our check and insert
-            self._insert_children(conn, parsed)
+            outcome = self._save_in(conn, parsed, replace)
+            if item is not None:
+                self._mark_seen(conn, item, outcome, article.id)
+        return outcome
+
+    def save_many(self, batch: Sequence[ParsedArticle]) -> list[SaveOutcome]:
+        """Store new articles in one transaction (a batch of a large run); those already there are kept."""
+        with self._errors(f"store {len(batch)} articles"), self.engine.begin() as conn:
+            return [self._save_in(conn, parsed, False) for parsed in batch]
+
+    def _save_in(self, conn: Connection, parsed: ParsedArticle, replace: bool) -> SaveOutcome:
+        article = parsed.article
+        exists = conn.execute(select(articles.c.id).where(articles.c.id == article.id)).first()
+        if exists and not replace:
+            return "unchanged"
+        if exists:
+            self._delete(conn, article.id)
+        # RETURNING tells whether the row went in; rowcount does not on every driver (psycopg: -1)
+        insert_article = self._insert_ignoring(articles, ["id"]).returning(articles.c.id)
+        if conn.execute(insert_article, _article_row(article)).first() is None:
+            return "unchanged"  # another process stored it between our check and insert
+        self._insert_children(conn, parsed)
+        conn.execute(self._insert_ignoring(refresh_queue, ["article_id"]), [{"article_id": article.id}])
         return "replaced" if exists else "added"
 
     def _insert_children(self, conn: Connection, parsed: ParsedArticle) -> None:
@@ -354,10 +350,14 @@ class Store:
         ceasefire_records: dict[str, list[dict[str, Any]]],
         claim_records: dict[str, list[dict[str, Any]]],
         escalation_rows: dict[tuple[str, dt.date], dict[str, Any] | None],
+        refreshed: Iterable[str] = (),
     ) -> None:
         """Swap, in one transaction, the ceasefire records of some dyads, the claims of some
-        articles and the escalation rows of some (dyad, day) keys for freshly built ones."""
+        articles and the escalation rows of some (dyad, day) keys for freshly built ones, and
+        take the ``refreshed`` articles off the refresh queue."""
         with self._errors("update ceasefires, claims and escalation"), self.engine.begin() as conn:
+            for part in chunks(sorted(set(refreshed))):
+                conn.execute(delete(refresh_queue).where(refresh_queue.c.article_id.in_(part)))
             for dyad, records in ceasefire_records.items():
                 conn.execute(delete(ceasefires).where(ceasefires.c.dyad == dyad))
                 if records:
@@ -378,8 +378,14 @@ class Store:
     def clear_derived(self) -> None:
         """Empty the derived tables (before a rebuild from scratch)."""
         with self._errors("clear derived tables"), self.engine.begin() as conn:
-            for table in (ceasefires, claims, escalation_daily):
+            for table in (ceasefires, claims, escalation_daily, *REPORT_TABLES):
                 conn.execute(delete(table))
+
+    def pending_refresh(self, limit: int = 500) -> list[str]:
+        """Articles stored whose derived rows were not rebuilt yet (a run was interrupted)."""
+        query = select(refresh_queue.c.article_id).order_by(refresh_queue.c.article_id).limit(limit)
+        with self._errors("read the refresh queue"), self.engine.connect() as conn:
+            return [r.article_id for r in conn.execute(query)]
 
     def ceasefire_records(self, dyad: str | None = None) -> list[dict[str, Any]]:
         """Stored ceasefire records (of one dyad, or all), oldest first."""
@@ -459,6 +465,17 @@ class Store:
                 )
             query = query.where(events.c.id.in_(sub))
         return query
+
+    def event_clusters(self, flt: EventFilter | None = None) -> list[dict[str, Any]]:
+        """Clusters (happenings) with any report matching ``flt``, by day; ``flt``'s limit and
+        offset count clusters."""
+        flt = flt or EventFilter()
+        ids = self._event_query(flt).with_only_columns(events.c.id)
+        return self.clusters(ids, flt.limit, flt.offset)
+
+    def count_event_clusters(self, flt: EventFilter | None = None) -> int:
+        """How many clusters have a report matching ``flt``."""
+        return self.count_clusters(self._event_query(flt or EventFilter()).with_only_columns(events.c.id))
 
     def events(self, flt: EventFilter | None = None) -> list[Event]:
         """Events matching ``flt``, by event date (or by article) then position in the article."""
@@ -619,17 +636,6 @@ def _mention_from_row(row: Any) -> Mention:
     return Mention(row.sentence_idx, row.start, row.end, row.text, actor, row.how, bool(row.as_place))
 
 
-def _explain(exc: OperationalError) -> str:
-    message = str(exc.orig)
-    if "locked" in message:
-        return "the database is locked by another process; try again when it has finished"
-    if "readonly" in message or "read-only" in message:
-        return "the database is read-only"
-    if "unable to open" in message:
-        return "the database file cannot be opened (missing folder or no permission)"
-    return message
-
-
 def open_store(url: str, busy_timeout: float = 10.0, migrate_schema: bool = True) -> Store:
     """Open (and create or migrate) the database at SQLAlchemy ``url``."""
     parsed = make_url(url)
@@ -650,6 +656,6 @@ def open_store(url: str, busy_timeout: float = 10.0, migrate_schema: bool = True
         event.listen(engine, "connect", _sqlite_pragmas)
     store = Store(engine)
     if migrate_schema:
-        with store._errors("prepare the schema"):
+        with store._errors("prepare the schema"), store.exclusive("migrate"):
             migrate.upgrade(engine)
     return store

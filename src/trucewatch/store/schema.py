@@ -19,6 +19,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -169,4 +170,94 @@ escalation_daily = Table(
     Column("killed", Integer, nullable=False),
     Column("outlets", JSON, nullable=False),
     Column("event_ids", JSON, nullable=False),
+)
+
+# Articles stored but whose derived rows are not yet rebuilt: written in the article's own
+# transaction and removed by the rebuild, so that a run killed in between is finished by the next.
+refresh_queue = Table(
+    "refresh_queue",
+    metadata,
+    Column("article_id", String(16), primary_key=True),
+)
+
+# Feeds being watched (ingest/watch.py): the validators of the last complete poll, for
+# conditional GETs, and what that poll found.
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("url", Text, nullable=False),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("checked_at", DateTime),
+    Column("status", Text),
+)
+
+# Items of a feed already handled, written in the same transaction as the item's article.
+feed_items = Table(
+    "feed_items",
+    metadata,
+    Column("feed_id", String(16), primary_key=True),
+    Column("item_key", String(16), primary_key=True),
+    Column("link", Text),
+    Column("article_id", String(16)),
+    Column("outcome", String(16), nullable=False),
+    Column("seen_at", DateTime, nullable=False),
+)
+
+# Near-duplicate articles (analysis/duplicates.py): each article's MinHash, its LSH band keys,
+# and its group, the smallest article id of its near-duplicate component. Derived, so no
+# foreign keys: the rebuild removes the rows of a deleted article itself.
+article_signatures = Table(
+    "article_signatures",
+    metadata,
+    Column("article_id", String(16), primary_key=True),
+    Column("signature", LargeBinary, nullable=False),
+    Column("group_id", String(16), nullable=False),
+    Index("ix_article_signatures_group", "group_id"),
+)
+
+article_bands = Table(
+    "article_bands",
+    metadata,
+    Column("article_id", String(16), primary_key=True),
+    Column("band", Integer, primary_key=True),
+    Column("key", String(16), nullable=False),
+    Index("ix_article_bands_key", "key"),
+)
+
+# One event, many reports: each event (a report) with its clustering key and the cluster it
+# belongs to, and each cluster (a happening) summarised; rebuilt per key and days.
+event_reports = Table(
+    "event_reports",
+    metadata,
+    Column("event_id", String(16), primary_key=True),
+    Column("article_id", String(16), nullable=False),
+    Column("dyad", String(200), nullable=False),
+    Column("category", String(16), nullable=False),
+    Column("factual", Boolean, nullable=False),
+    Column("place", String(200), nullable=False),
+    Column("day", Date),
+    Column("loose", Boolean, nullable=False),
+    Column("anchor", Date),
+    Column("cluster_id", String(16), nullable=False),
+    Index("ix_event_reports_key", "category", "factual", "day"),
+    Index("ix_event_reports_cluster", "cluster_id"),
+    Index("ix_event_reports_article", "article_id"),
+)
+
+event_clusters = Table(
+    "event_clusters",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("dyad", String(200), nullable=False),
+    Column("category", String(16), nullable=False),
+    Column("place", String(200), nullable=False),
+    Column("day", Date),
+    Column("reports", Integer, nullable=False),
+    Column("articles", Integer, nullable=False),
+    Column("outlets", Integer, nullable=False),
+    Column("first_reported", DateTime),
+    Column("record", JSON, nullable=False),
+    Index("ix_event_clusters_day", "day"),
 )

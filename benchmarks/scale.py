@@ -1,0 +1,223 @@
+"""Scale: articles per second and peak memory from 1,000 to 100,000 articles.
+
+For each corpus size (``--sizes``, default 1000,10000,100000):
+
+1. a corpus is written as JSON Lines, one article at a time: each recombines 8 to 12 sentences
+   of the bundled examples, with its own outlet and a publication time within two years; one in
+   ten is an earlier article republished by another outlet (a near-duplicate);
+2. spaCy alone parses a sample of it (``--spacy-sample`` articles): the yardstick;
+3. trucewatch ingests it into a fresh database, each run a separate process whose whole process
+   tree is sampled for memory: ``ingest`` (one process), ``ingest --workers 2`` and
+   ``batch --dask --workers 2``; on SQLite and on PostgreSQL (a throwaway server, when one is
+   installed; its own memory is not counted).
+
+Prints a table (seconds, articles per second, time against spaCy's for the same articles, peak
+memory of the process tree, and the machine's load average, since other work on the machine
+slows a run down) and the speed-up of two workers over one; each result is also
+appended to ``--out`` as a JSON line the moment it is known, so that a long run left in the
+background reports what finished.
+
+Run: ``python benchmarks/scale.py [--sizes 1000,10000] [--databases sqlite,postgresql]
+[--runs single,workers2,dask]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import random
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from trucewatch.ingest import read_sources
+from trucewatch.model import Article
+from trucewatch.nlp import load_pipeline
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from tests import pgserver  # noqa: E402  (the same throwaway server the tests use)
+
+EXAMPLES = ROOT / "examples" / "articles"
+OUTLETS = [f"Scale Outlet {n}" for n in range(7)]
+RUNS = {
+    "single": ["ingest", "{corpus}"],
+    "workers2": ["ingest", "{corpus}", "--workers", "2"],
+    "dask": ["batch", "{corpus}", "--dask", "--workers", "2", "--partition-size", "100"],
+}
+
+
+def sentences() -> list[str]:
+    """The example corpus's sentences of a useful length."""
+    texts = [a.text for a in read_sources([str(EXAMPLES)]) if isinstance(a, Article)]
+    found = [s.strip() for t in texts for s in re.split(r"(?<=[.!?])\s+", t)]
+    return sorted({s for s in found if 8 <= len(s.split()) <= 60})
+
+
+def write_corpus(path: Path, count: int, seed: int = 1) -> Path:
+    """``count`` synthetic articles as JSON Lines, written one at a time."""
+    rng = random.Random(seed)
+    pool = sentences()
+    start = dt.datetime(2024, 1, 1)
+    recent: list[str] = []
+    with path.open("w", encoding="utf-8") as out:
+        for n in range(count):
+            if recent and rng.random() < 0.1:
+                text = rng.choice(recent) + f"\n\nRepublished by {OUTLETS[n % len(OUTLETS)]}."
+            else:
+                picked = rng.sample(pool, k=rng.randint(8, 12))
+                text = "\n\n".join(" ".join(picked[i : i + 3]) for i in range(0, len(picked), 3))
+                recent = [*recent[-99:], text]
+            published = start + dt.timedelta(minutes=rng.randint(0, 2 * 365 * 24 * 60))
+            record = {"text": text, "outlet": OUTLETS[n % len(OUTLETS)], "published": published.isoformat()}
+            out.write(json.dumps(record) + "\n")
+    return path
+
+
+def spacy_rate(corpus: Path, sample: int) -> float:
+    """Articles per second of spaCy alone (trucewatch's pipeline, nothing else) on a sample."""
+    texts = []
+    with corpus.open(encoding="utf-8") as lines:
+        for line in lines:
+            texts.append(json.loads(line)["text"])
+            if len(texts) >= sample:
+                break
+    nlp = load_pipeline()
+    started = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=64):
+        pass
+    return len(texts) / (time.perf_counter() - started)
+
+
+def tree_rss(process: psutil.Process) -> int:
+    """Resident memory of a process and all its descendants, in bytes."""
+    total = 0
+    for p in [process, *process.children(recursive=True)]:
+        with contextlib.suppress(psutil.Error):
+            total += p.memory_info().rss
+    return total
+
+
+def timed(command: list[str]) -> tuple[float, int]:
+    """Run ``command``; its wall time and the peak memory of its process tree."""
+    started = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    watched = psutil.Process(child.pid)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            with contextlib.suppress(psutil.Error):
+                peak = max(peak, tree_rss(watched))
+            time.sleep(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        _, err = child.communicate()
+    finally:
+        done.set()
+        sampler.join()
+        if child.poll() is None:  # the benchmark was stopped: stop the run too
+            for p in [*watched.children(recursive=True), watched]:
+                with contextlib.suppress(psutil.Error):
+                    p.kill()
+    if child.returncode not in (0, 1):  # 1: some inputs rejected, the rest stored
+        raise RuntimeError(f"{' '.join(command)} failed: {err[-2000:]}")
+    return time.perf_counter() - started, peak
+
+
+@contextlib.contextmanager
+def databases(names: list[str], folder: Path) -> Iterator[dict[str, Callable[[str], str]]]:
+    """A factory of fresh database URLs for each database kind asked for (and available)."""
+    factories: dict[str, Callable[[str], str]] = {}
+    with contextlib.ExitStack() as stack:
+        if "sqlite" in names:
+            factories["sqlite"] = lambda label: str(folder / f"{label}.db")
+        if "postgresql" in names:
+            binaries = pgserver.bindir()
+            if binaries is None:
+                print("PostgreSQL: no server binaries; skipped", file=sys.stderr)
+            else:
+                template = stack.enter_context(pgserver.running(binaries))
+                factories["postgresql"] = partial(pgserver.create_database, template)
+        yield factories
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--runs", default="single,workers2,dask")
+    parser.add_argument("--spacy-sample", type=int, default=500)
+    parser.add_argument("--out", type=Path, default=Path("scale-results.jsonl"))
+    args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stopped: still stop the database server
+    sizes = [int(s) for s in args.sizes.split(",")]
+    runs = args.runs.split(",")
+    results: list[dict[str, Any]] = []
+    header = (
+        f"{'articles':>9} {'database':<11}{'run':<10}{'seconds':>9}{'art/s':>8}{'x spaCy':>9}{'peak MB':>9}"
+        f"{'load':>6}"
+    )
+    with (
+        tempfile.TemporaryDirectory(prefix="trucewatch-scale-") as tmp,
+        databases(args.databases.split(","), Path(tmp)) as factories,
+    ):
+        print(header, flush=True)
+        for size in sizes:
+            corpus = write_corpus(Path(tmp) / f"corpus-{size}.jsonl", size)
+            yardstick = spacy_rate(corpus, min(size, args.spacy_sample))
+            print(f"{size:>9} {'-':<11}{'spaCy':<10}{'':>9}{yardstick:>8.1f}{1.0:>9.2f}{'':>9}", flush=True)
+            for db_name, factory in factories.items():
+                for run in runs:
+                    db = factory(f"s{size}_{run}")
+                    command = [sys.executable, "-m", "trucewatch", "--db", db]
+                    command += [part.format(corpus=corpus) for part in RUNS[run]]
+                    seconds, peak = timed(command)
+                    rate = size / seconds
+                    row = {
+                        "articles": size,
+                        "database": db_name,
+                        "run": run,
+                        "seconds": round(seconds, 1),
+                        "articles_per_s": round(rate, 2),
+                        "spacy_articles_per_s": round(yardstick, 2),
+                        "x_spacy": round(yardstick / rate, 2),
+                        "peak_mb": round(peak / 2**20),
+                        "load": round(os.getloadavg()[0], 1),
+                    }
+                    results.append(row)
+                    with args.out.open("a", encoding="utf-8") as out:
+                        out.write(json.dumps(row) + "\n")
+                    print(
+                        f"{size:>9} {db_name:<11}{run:<10}{seconds:>9.1f}{rate:>8.2f}"
+                        f"{yardstick / rate:>9.2f}{peak / 2**20:>9.0f}{row['load']:>6.1f}",
+                        flush=True,
+                    )
+            corpus.unlink()
+    for size in sizes:
+        for db_name in factories:
+            by_run = {r["run"]: r for r in results if r["articles"] == size and r["database"] == db_name}
+            if "single" in by_run and "workers2" in by_run:
+                gain = by_run["workers2"]["articles_per_s"] / by_run["single"]["articles_per_s"]
+                print(f"{size} articles, {db_name}: 2 workers run {gain:.2f} times as fast as one")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,395 @@
+"""One event, many reports: near-duplicate articles, and events merged into happenings.
+
+GDELT counts reports; an analyst wants events. Two derived structures, each rebuilt from the
+stored data around what a new article touches (:func:`refresh_duplicates`,
+:func:`refresh_reports`, called by ``analysis/update.py``), so that they equal a build from
+scratch whatever order the articles came in.
+
+**Near-duplicate articles** (wire copy republished with a new headline or a trimmed ending):
+each article gets a MinHash of its word shingles (datasketch) whose LSH band keys are stored,
+so that candidates are found by an indexed lookup, not by comparing with every article. Two
+articles are near-duplicates when they share a band key and their estimated Jaccard
+similarity reaches :data:`THRESHOLD`; a group is a connected component of that relation,
+named by its smallest article id.
+
+**Event clusters**: each event is a report; reports of the same PLOVER category that agree on
+whether the event happened are one happening when
+
+1. they give the same sides and place, and the same day; a report that names fewer (one side
+   without its opponent, or no place) joins the one happening of that day that names them
+   all and agrees with what it does name, when there is exactly one;
+2. or one of them is dated only loosely (by its article's date, or to the week or month) and
+   the other, precisely dated and about a matching subject, falls within
+   :data:`DATE_WINDOW` days before it: the report came out after the happening.
+
+The cluster of a report depends only on reports of its key within a few days, so an arriving
+article rebuilds the clusters of its keys in a window around its days
+(:data:`REACH` windows each side). Each cluster keeps its outlets, first report time and the
+casualty figures its reports give, with a flag when they differ.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from functools import cache
+from typing import Any
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from trucewatch.analysis.sides import event_dyads, side
+from trucewatch.model import Event
+from trucewatch.store import ReportInfo, ReportRow, Store
+
+# Articles: words per shingle, MinHash permutations, and the estimated Jaccard similarity at
+# which two articles count as copies of one text. Chosen together: a wire story republished
+# with its own headline, standfirst or last paragraph stays above 0.6; two stories that
+# share a quoted paragraph or two (common in follow-ups) stay well below.
+SHINGLE_WORDS = 3
+NUM_PERM = 64
+THRESHOLD = 0.6
+# datasketch's hashing scheme, named so that stored signatures stay comparable across versions.
+SCHEME = "affine32"
+
+# Events: days within which a loosely dated report joins a precisely dated one before it.
+DATE_WINDOW = 1
+# How many windows around a changed day can see their clusters change (see refresh_reports).
+REACH = 3
+# Statuses of reports that say the event happened (as against future, hypothetical, negated).
+FACTUAL = frozenset({"asserted", "alleged", "denied"})
+PRECISE = frozenset({"hour", "day"})
+_WORDS = re.compile(r"\w+")
+
+
+# near-duplicate articles
+@cache
+def _lsh_shape() -> tuple[int, int, MinHash]:
+    """LSH bands and rows for THRESHOLD (datasketch's optimum), and a MinHash whose
+    permutations every signature reuses."""
+    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
+    return lsh.b, lsh.r, MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
+
+
+def signature(text: str) -> np.ndarray:
+    """The MinHash of ``text``'s word shingles (case and punctuation ignored)."""
+    words = _WORDS.findall(text.casefold())
+    size = min(SHINGLE_WORDS, len(words)) or 1
+    shingles = {" ".join(words[i : i + size]).encode("utf-8") for i in range(max(1, len(words) - size + 1))}
+    _, _, template = _lsh_shape()
+    minhash = MinHash(num_perm=NUM_PERM, seed=1, permutations=template.permutations, scheme=SCHEME)
+    minhash.update_batch(sorted(shingles))
+    return np.asarray(minhash.hashvalues, dtype=np.uint64)
+
+
+def band_keys(hashvalues: np.ndarray) -> list[str]:
+    """The LSH band keys of a signature: articles sharing one are candidate near-duplicates."""
+    bands, rows, _ = _lsh_shape()
+    return [
+        hashlib.blake2b(
+            bytes([b]) + hashvalues[b * rows : (b + 1) * rows].tobytes(), digest_size=8
+        ).hexdigest()
+        for b in range(bands)
+    ]
+
+
+def similar(a: bytes, b: bytes) -> bool:
+    """Whether two stored signatures estimate a Jaccard similarity of at least THRESHOLD."""
+    x, y = np.frombuffer(a, dtype=np.uint64), np.frombuffer(b, dtype=np.uint64)
+    return float(np.mean(x == y)) >= THRESHOLD
+
+
+def refresh_duplicates(store: Store, article_ids: set[str]) -> None:
+    """Sign new articles, forget deleted ones, and regroup every article whose group they touch."""
+    texts = store.article_texts(article_ids)
+    known = store.signatures(article_ids)
+    added = {}
+    for article_id, text in texts.items():
+        if article_id not in known:
+            values = signature(text)
+            added[article_id] = (values.tobytes(), band_keys(values))
+    removed = article_ids - set(texts)
+    if added or removed:
+        store.replace_signatures(added, removed, {})
+    seeds = (set(texts) | store.group_members({g for _, g in known.values()})) - removed
+    store.replace_signatures({}, (), _regrouped(store, seeds))
+
+
+def _regrouped(store: Store, seeds: set[str]) -> dict[str, str]:
+    """The new group of each article reachable from ``seeds`` whose group changes."""
+    stored = store.signatures(seeds)
+    links: dict[str, set[str]] = defaultdict(set)
+    reached = set(stored)
+    frontier = set(stored)
+    while frontier:
+        pairs = store.band_neighbours(frontier)
+        stored.update(store.signatures({o for _, o in pairs} - set(stored)))
+        found = set()
+        for a, b in pairs:
+            if b in stored and similar(stored[a][0], stored[b][0]):
+                links[a].add(b)
+                links[b].add(a)
+                found.add(b)
+        frontier = found - reached
+        reached |= frontier
+    changed: dict[str, str] = {}
+    unvisited = set(reached)
+    while unvisited:
+        component, todo = set(), [unvisited.pop()]
+        while todo:
+            node = todo.pop()
+            component.add(node)
+            todo += [n for n in links[node] if n not in component]
+        unvisited -= component
+        group = min(component)
+        changed.update({a: group for a in component if stored[a][1] != group})
+    return changed
+
+
+# event clusters
+def cluster_dyad(event: Event) -> str:
+    """Whom the event sets against whom: its dyads, else its sides, else its actors' keys."""
+    dyads = sorted(event_dyads(event))
+    if dyads:
+        return ",".join(dyads)[:200]
+    participants = (*event.actors, *event.targets)
+    sides = sorted({s for m in participants if (s := side(m))})
+    return ",".join(sides or sorted({m.actor.key for m in participants}))[:200]
+
+
+def report_row(event: Event) -> ReportRow:
+    """An event as a report, before it is put in a cluster."""
+    return ReportRow(
+        event_id=event.id,
+        article_id=event.article_id,
+        dyad=cluster_dyad(event),
+        category=event.category,
+        factual=event.status in FACTUAL,
+        place=(event.location.name.casefold()[:200] if event.location else ""),
+        day=event.date.date,
+        loose=event.date.from_article or event.date.precision not in PRECISE,
+    )
+
+
+def assign(rows: list[ReportRow], recompute: set[str]) -> list[ReportRow]:
+    """Anchor day and cluster of each row of one key; rows not in ``recompute`` stay as stored.
+
+    ``rows`` must hold every row within DATE_WINDOW before each row to recompute, and every
+    row anchored on the same days as those rows.
+    """
+    exact: dict[dt.date, set[tuple[str, str]]] = defaultdict(set)
+    for r in rows:
+        if r.day is not None and not r.loose:
+            exact[r.day].add(r.subject)
+    anchors = {r.event_id: _anchor(r, exact) if r.event_id in recompute else r.anchor for r in rows}
+    full: dict[dt.date | None, set[tuple[str, str]]] = defaultdict(set)
+    for r in rows:
+        if _full(r.subject):
+            full[anchors[r.event_id]].add(r.subject)
+    out = []
+    for r in rows:
+        if r.event_id not in recompute:
+            out.append(r)
+            continue
+        anchor = anchors[r.event_id]
+        if anchor is None:
+            cluster = _digest("event", r.event_id)
+        else:
+            wholes = [w for w in full[anchor] if _fits(r.subject, w)]
+            dyad, place = wholes[0] if len(wholes) == 1 else r.subject
+            cluster = _digest(r.category, str(r.factual), dyad, place, anchor.isoformat())
+        out.append(dataclasses.replace(r, anchor=anchor, cluster_id=cluster))
+    return out
+
+
+def _anchor(row: ReportRow, exact: dict[dt.date, set[tuple[str, str]]]) -> dt.date | None:
+    """A precise report's day; for a loose one, the latest day within the window before it on
+    which a precise report of a matching subject falls, else its own day."""
+    if row.day is None or not row.loose:
+        return row.day
+    for back in range(DATE_WINDOW + 1):
+        day = row.day - dt.timedelta(days=back)
+        if any(_fits(row.subject, s) or _fits(s, row.subject) for s in exact.get(day, ())):
+            return day
+    return row.day
+
+
+def _full(subject: tuple[str, str]) -> bool:
+    """A subject naming both sides and the place: what partial reports can join."""
+    dyad, place = subject
+    return "|" in dyad and bool(place)
+
+
+def _fits(part: tuple[str, str], whole: tuple[str, str]) -> bool:
+    """Whether a report about ``part`` (sides, place) can be about the happening ``whole``: the
+    same sides or some of them without an opponent, and the same place or none given."""
+    (dyad, place), (whole_dyad, whole_place) = part, whole
+    sides_fit = dyad == whole_dyad or ("|" not in dyad and _sides(dyad) <= _sides(whole_dyad))
+    return sides_fit and (place == whole_place or not place)
+
+
+def _sides(dyad: str) -> frozenset[str]:
+    return frozenset(dyad.replace("|", ",").split(","))
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _days(first: dt.date, last: dt.date) -> list[dt.date]:
+    return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def _regions(days: Iterable[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    """Runs of days close enough that their read windows overlap, as (first, last)."""
+    gap = dt.timedelta(days=2 * REACH * DATE_WINDOW)
+    out: list[tuple[dt.date, dt.date]] = []
+    for day in sorted(set(days)):
+        if out and day - out[-1][1] <= gap:
+            out[-1] = (out[-1][0], day)
+        else:
+            out.append((day, day))
+    return out
+
+
+def refresh_reports(store: Store, article_ids: set[str], new: list[ReportRow]) -> None:
+    """Rebuild the reports of these articles (``new``: their stored events as reports) and every
+    cluster that can change with them.
+
+    A report's anchor depends on reports up to one window before it, and a placeless report's
+    cluster on the reports anchored on its day; so a change on day d can move only clusters
+    anchored within a window of d. Rows within REACH - 1 windows are recomputed from rows read
+    within REACH windows; rows further out keep what is stored, which the change cannot alter.
+    """
+    old = store.reports_of_articles(article_ids)
+    replaced = {r.event_id for r in old} | {r.event_id for r in new}
+    affected = {r.cluster_id for r in old}
+    final: dict[str, ReportRow] = {}
+    changed: list[ReportRow] = []
+    days: dict[tuple[str, bool], set[dt.date]] = defaultdict(set)
+    for r in (*old, *new):
+        if r.day is not None:
+            days[r.key].add(r.day)
+    window = dt.timedelta(days=DATE_WINDOW)
+    arriving: dict[tuple[str, bool], dict[dt.date, list[ReportRow]]] = defaultdict(lambda: defaultdict(list))
+    for r in new:
+        if r.day is not None:
+            arriving[r.key][r.day].append(r)
+    for key, key_days in days.items():
+        regions = [(first - REACH * window, last + REACH * window) for first, last in _regions(key_days)]
+        on_day: dict[dt.date, list[ReportRow]] = defaultdict(list)
+        for r in store.report_rows(key, (d for lo, hi in regions for d in _days(lo, hi))):
+            if r.event_id not in replaced and r.day is not None:
+                on_day[r.day].append(r)
+        for lo, hi in regions:
+            rows = [r for d in _days(lo, hi) for r in on_day[d]]
+            stored = {r.event_id: r for r in rows}
+            rows += [r for d in _days(lo, hi) for r in arriving[key][d]]
+            inner = {r.event_id for r in rows if r.day and lo + window <= r.day <= hi - window}
+            for r in assign(rows, inner):
+                final[r.event_id] = r
+                if r.event_id in inner:
+                    before = stored.get(r.event_id)
+                    affected.add(r.cluster_id)
+                    if before is not None:
+                        affected.add(before.cluster_id)
+                    if before != r:
+                        changed.append(r)
+    for r in assign([r for r in new if r.day is None], {r.event_id for r in new if r.day is None}):
+        final[r.event_id] = r
+        affected.add(r.cluster_id)
+        changed.append(r)
+    members: dict[str, list[ReportRow]] = defaultdict(list)
+    for r in final.values():
+        if r.cluster_id in affected:
+            members[r.cluster_id].append(r)
+    infos = {i.event_id: i for i in store.report_infos(r.event_id for rs in members.values() for r in rs)}
+    firsts = {cid: _first(rs, infos) for cid, rs in members.items()}
+    sentences = store.event_sentences(firsts.values())
+    clusters: dict[str, dict[str, Any] | None] = {cid: None for cid in affected}
+    for cid, rs in members.items():
+        clusters[cid] = cluster_row(cid, rs, infos, firsts[cid], sentences.get(firsts[cid], ""))
+    store.replace_reports({r.event_id for r in old}, changed, clusters)
+
+
+def _first(rows: list[ReportRow], infos: dict[str, ReportInfo]) -> str:
+    """The earliest report: by its article's publication time, then event id."""
+    return min(
+        rows,
+        key=lambda r: (
+            infos[r.event_id].published is None,
+            infos[r.event_id].published or dt.datetime.min,
+            r.event_id,
+        ),
+    ).event_id
+
+
+def cluster_row(
+    cluster_id: str, rows: list[ReportRow], infos: dict[str, ReportInfo], first: str, sentence: str
+) -> dict[str, Any]:
+    """The stored row of one cluster: the happening with all its reports summarised."""
+    reports = [infos[r.event_id] for r in rows]
+    outlets = sorted({i.outlet for i in reports if i.outlet})
+    published = [i.published for i in reports if i.published]
+    names = Counter(i.location_name for i in reports if i.location_name)
+    countries = Counter(i.location_country for i in reports if i.location_country)
+    figures: dict[tuple[int | None, int | None], list[ReportInfo]] = defaultdict(list)
+    for i in reports:
+        if i.killed is not None or i.injured is not None:
+            figures[(i.killed, i.injured)].append(i)
+    head = max(rows, key=lambda r: ("|" in r.dyad, bool(r.place), r.dyad, r.place))  # the happening's subject
+    anchor = head.anchor
+    lead = infos[first]
+    record = {
+        "id": cluster_id,
+        "dyad": head.dyad,
+        "category": head.category,
+        "modes": sorted({i.mode for i in reports if i.mode}),
+        "factual": head.factual,
+        "date": anchor.isoformat() if anchor else None,
+        "place": _most_common(names),
+        "country": _most_common(countries),
+        "statuses": dict(sorted(Counter(i.status for i in reports).items())),
+        "reports": len(rows),
+        "articles": len({r.article_id for r in rows}),
+        "outlets": outlets,
+        "first_reported": min(published).isoformat() if published else None,
+        "first_report": {
+            "event_id": lead.event_id,
+            "article_id": lead.article_id,
+            "outlet": lead.outlet,
+            "published": lead.published.isoformat() if lead.published else None,
+            "sentence": sentence,
+        },
+        "casualties": [
+            {
+                "killed": killed,
+                "injured": injured,
+                "reports": len(given),
+                "outlets": sorted({i.outlet for i in given if i.outlet}),
+            }
+            for (killed, injured), given in sorted(figures.items(), key=lambda kv: (-len(kv[1]), str(kv[0])))
+        ],
+        "casualties_differ": len(figures) > 1,
+    }
+    return {
+        "id": cluster_id,
+        "dyad": head.dyad,
+        "category": head.category,
+        "place": head.place,
+        "day": anchor,
+        "reports": record["reports"],
+        "articles": record["articles"],
+        "outlets": len(outlets),
+        "first_reported": min(published) if published else None,
+        "record": record,
+    }
+
+
+def _most_common(counts: Counter[str]) -> str | None:
+    """The most frequent value, ties broken alphabetically, so the result is order-free."""
+    return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0] if counts else None

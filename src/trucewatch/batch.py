@@ -1,0 +1,101 @@
+"""Ingestion and extraction of a large corpus over partitions, in this process or on Dask.
+
+The same function, :func:`parse_partition`, runs on every partition (read, clean, parse,
+extract); here one partition after another, or on a Dask cluster: a LocalCluster of worker
+processes started for the run, or the scheduler at an address. At most two partitions per
+worker are in flight, so the client holds a bounded number of results however long the
+corpus; it writes them to the database as they come back (see ``Trucewatch.batch``). Results
+come back in the order partitions finish, which does not change what is stored: article ids
+come from content and the derived tables do not depend on order.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from functools import cache
+
+from trucewatch.config import Settings
+from trucewatch.ingest.partitions import Partition, read_partition
+from trucewatch.ingest.sources import ReadOptions
+from trucewatch.model import Article, ParsedArticle, Rejection
+from trucewatch.pipeline import WORKER_BATCH, Pipeline, batches
+
+log = logging.getLogger(__name__)
+
+# Partitions submitted per worker before waiting for one to finish: enough to keep every worker
+# busy while the client writes, few enough that memory stays flat.
+IN_FLIGHT_PER_WORKER = 2
+
+Result = list[ParsedArticle | Rejection]
+
+
+@cache
+def cached_pipeline(settings: Settings) -> Pipeline:
+    """One pipeline per process and settings, built when first needed (a Dask worker keeps its
+    own across partitions; a watch builds it at its first new item)."""
+    return Pipeline(settings)
+
+
+def parse_partition(partition: Partition, settings: Settings, options: ReadOptions) -> Result:
+    """Read and parse one partition: each input as a parsed article or a rejection, in order.
+
+    The pipeline gets WORKER_BATCH articles at a time, as in ``ingest --workers``: a partition
+    of any size then costs a worker no more parsing memory than a small batch.
+    """
+    items = list(read_partition(partition, options))
+    articles = [a for a in items if isinstance(a, Article)]
+    pipeline = cached_pipeline(settings)
+    parsed = iter([r for batch in batches(articles, WORKER_BATCH) for r in pipeline.run(batch)])
+    return [item if isinstance(item, Rejection) else next(parsed) for item in items]
+
+
+def run_local(
+    parts: Iterable[Partition | Rejection], settings: Settings, options: ReadOptions
+) -> Iterator[Result]:
+    """Each partition's results, parsed in this process."""
+    for part in parts:
+        yield [part] if isinstance(part, Rejection) else parse_partition(part, settings, options)
+
+
+def run_dask(
+    parts: Iterable[Partition | Rejection],
+    settings: Settings,
+    options: ReadOptions,
+    scheduler: str | None = None,
+    workers: int = 2,
+) -> Iterator[Result]:
+    """Each partition's results, parsed on Dask: a LocalCluster of ``workers`` processes, or
+    the cluster whose scheduler is at ``scheduler``."""
+    from distributed import Client, LocalCluster, as_completed
+
+    cluster = (
+        None
+        if scheduler
+        else LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.WARNING,
+        )
+    )
+    with Client(scheduler or cluster) as client:
+        try:
+            limit = IN_FLIGHT_PER_WORKER * max(1, len(client.scheduler_info()["workers"]))
+            running = as_completed()
+            pending = 0
+            for part in parts:
+                if isinstance(part, Rejection):
+                    yield [part]
+                    continue
+                running.add(client.submit(parse_partition, part, settings, options, pure=False))
+                pending += 1
+                if pending >= limit:
+                    yield next(running).result()
+                    pending -= 1
+            for future in running:
+                yield future.result()
+        finally:
+            if cluster is not None:
+                cluster.close()

@@ -1,0 +1,196 @@
+"""One event, many reports: near-duplicate articles, happenings with their reports, in any order."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import random
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+import trucewatch
+from trucewatch.analysis.duplicates import assign, signature, similar
+from trucewatch.analysis.update import refresh
+from trucewatch.cli import app
+from trucewatch.model import Article, EventDate, ParsedArticle, Sentence
+from trucewatch.store import ReportRow
+
+from .builders import event, place, state
+from .dbsnap import snapshot
+
+WIRE = """Israeli jets struck the southern Lebanese town of Nabatieh on Tuesday, killing five people, \
+Lebanon's health ministry said.
+
+The Israeli military said it had hit a Hezbollah weapons depot in the town and accused the group of \
+breaking the ceasefire that took effect last week.
+
+Hezbollah did not immediately comment. The United States and France, which brokered the truce, called \
+on both sides to show restraint.
+
+Residents said the strike flattened two buildings near the market."""
+# The same story republished: a teaser line added, the last paragraph cut.
+COPY = "Read more: Lebanon latest\n\n" + WIRE.rsplit("\n\n", 1)[0]
+# The same strike in an outlet's own words, with its own casualty figure.
+OWN = """An Israeli air strike on Nabatieh in southern Lebanon killed seven people on Tuesday, Lebanon's \
+civil defence said, as rescuers searched the rubble.
+
+Lebanese Prime Minister Najib Mikati condemned the attack."""
+OTHER = """Russia and Ukraine exchanged 390 prisoners of war on Saturday in a swap agreed at talks in \
+Istanbul, officials in Kyiv and Moscow said."""
+TUESDAY = dt.datetime(2024, 12, 3, 10, 0)
+
+
+def test_signatures_tell_a_republished_copy_from_a_story_sharing_a_paragraph() -> None:
+    wire, copy = signature(WIRE), signature(COPY)
+    assert similar(wire.tobytes(), copy.tobytes())
+    follow_up = WIRE.split("\n\n")[0] + "\n\n" + OWN + "\n\n" + OTHER
+    assert not similar(wire.tobytes(), signature(follow_up).tobytes())
+    assert not similar(wire.tobytes(), signature(OTHER).tobytes())
+
+
+def test_one_strike_reported_by_three_outlets_is_one_event_with_three_reports(db_path: Path) -> None:
+    with trucewatch.open(str(db_path)) as tw:
+        tw.ingest_text(WIRE, title="Israeli jets strike Nabatieh", outlet="Northwind Wire", published=TUESDAY)
+        tw.ingest_text(COPY, title="Five killed", outlet="Harbour Post", published=TUESDAY.replace(hour=13))
+        tw.ingest_text(OWN, title="Seven killed", outlet="Levant Ledger", published=TUESDAY.replace(hour=12))
+        tw.ingest_text(OTHER, outlet="Caspian Daily", published=dt.datetime(2025, 5, 24, 12))
+        [group] = tw.duplicates()
+        assert {a["outlet"] for a in group} == {"Northwind Wire", "Harbour Post"}
+        [strike] = [g for g in tw.event_groups(category="ASSAULT") if g["articles"] == 3]
+        assert strike["dyad"] == "ISR|LBN" and strike["date"] == "2024-12-03"
+        assert strike["outlets"] == ["Harbour Post", "Levant Ledger", "Northwind Wire"]
+        assert strike["independent"] == 2  # the wire story and its copy count once
+        assert strike["first_reported"] == "2024-12-03T10:00:00"
+        assert strike["first_report"]["outlet"] == "Northwind Wire"
+        assert strike["casualties_differ"]
+        assert {(c["killed"], tuple(c["outlets"])) for c in strike["casualties"]} == {
+            (5, ("Harbour Post", "Northwind Wire")),
+            (7, ("Levant Ledger",)),
+        }
+        assert tw.count_event_groups() < tw.count_events()
+        detail = tw.event_group(strike["id"][:8])
+        assert len(detail["reports_detail"]) == strike["reports"]
+        assert detail["reports_detail"][0]["outlet"] == "Northwind Wire"
+    runner = CliRunner()
+    result = runner.invoke(app, ["--db", str(db_path), "events", "--grouped", "--category", "ASSAULT"])
+    assert result.exit_code == 0, result.output
+    assert "each with its reports" in result.stdout and "Nabat" in result.stdout
+    result = runner.invoke(app, ["--db", str(db_path), "events", "--grouped", "--json", "--country", "LBN"])
+    assert strike["id"] in {g["id"] for g in json.loads(result.stdout)}
+    result = runner.invoke(app, ["--db", str(db_path), "duplicates"])
+    assert result.exit_code == 0 and "1 group(s)" in result.stdout and "Harbour Post" in result.stdout
+
+
+def row(
+    event_id: str, day: int | None, *, loose: bool = False, dyad: str = "ISR|LBN", where: str = "tyre"
+) -> ReportRow:
+    return ReportRow(
+        event_id, "a", dyad, "ASSAULT", True, where, dt.date(2024, 3, day) if day else None, loose
+    )
+
+
+def test_loose_and_partial_reports_join_the_happening_they_can_be_about() -> None:
+    rows = [
+        row("precise", 5),
+        row("next-day-article", 6, loose=True),  # dated by its article, the day after
+        row("no-place", 5, where=""),
+        row("one-side", 5, dyad="ISR"),
+        row("other-town", 5, where="sidon"),
+        row("week-later", 12, loose=True),
+        row("undated", None),
+    ]
+    out = {r.event_id: r for r in assign(rows, {r.event_id for r in rows})}
+    strike = out["precise"].cluster_id
+    assert out["next-day-article"].anchor == dt.date(2024, 3, 5)
+    assert out["next-day-article"].cluster_id == strike
+    assert out["other-town"].cluster_id != strike
+    # with two towns struck that day, a report naming no town cannot tell which it is about
+    assert out["no-place"].cluster_id not in (strike, out["other-town"].cluster_id)
+    assert out["one-side"].cluster_id == strike  # it names Tyre, so it can be about one strike only
+    alone = [r for r in rows if r.event_id != "other-town"]
+    out = {r.event_id: r for r in assign(alone, {r.event_id for r in alone})}
+    assert out["no-place"].cluster_id == out["one-side"].cluster_id == out["precise"].cluster_id
+    assert out["week-later"].cluster_id != out["precise"].cluster_id
+    assert out["undated"].anchor is None and out["undated"].cluster_id != out["precise"].cluster_id
+
+
+def synthetic_articles(seed: int, count: int = 40) -> list[ParsedArticle]:
+    """Articles of hand-built events: a few dyads, towns and days, precise and loose dates."""
+    rng = random.Random(seed)
+    sides = [("ISR", "LBN"), ("RUS", "UKR")]
+    towns = [place("Tyre", "LBN"), place("Sidon", "LBN"), None]
+    out = []
+    for n in range(count):
+        aid = f"{n:016x}"
+        events = []
+        for k in range(rng.randint(1, 3)):
+            a, b = rng.choice(sides)
+            target = [state(b)] if rng.random() < 0.8 else []
+            e = event(
+                rng.choice(["ASSAULT", "ASSAULT", "CONSULT"]),
+                source=[state(a)],
+                target=target,
+                id=f"{n:013x}e{k:02d}",
+                article_id=aid,
+                status=rng.choice(["asserted", "asserted", "alleged", "future"]),
+                when=dt.date(2024, 3, rng.randint(1, 12)) if rng.random() < 0.95 else None,
+                where=rng.choice(towns),
+                killed=rng.choice([None, 3, 5]),
+                text="A sentence.",
+            )
+            if rng.random() < 0.3 and e.date.date:
+                e = dataclasses.replace(e, date=EventDate(e.date.date, "day", from_article=True))
+            events.append(e)
+        text = rng.choice([WIRE, OWN, OTHER]) + f"\n\nFiled by desk {n}."  # copies of three stories
+        article = Article(aid, text, outlet=f"Outlet {n % 5}", published=dt.datetime(2024, 3, 13, n % 24))
+        out.append(ParsedArticle(article, (Sentence(0, 0, 11, "A sentence."),), (), tuple(events)))
+    return out
+
+
+def test_happenings_equal_a_fresh_build_whatever_the_order(tmp_path: Path) -> None:
+    articles = synthetic_articles(7)
+    tables = {"event_reports", "event_clusters", "article_signatures", "article_bands"}
+    builds = []
+    for seed in (1, 2, 3):
+        order = articles[:]
+        random.Random(seed).shuffle(order)
+        db = tmp_path / f"order-{seed}.db"
+        with trucewatch.open(str(db)) as tw:
+            for n, parsed in enumerate(order):
+                tw.store.save(parsed)
+                if n % (seed * seed) == 0:  # rebuilt one by one, then in batches of 4, then of 9
+                    tw.finish_pending()
+            tw.finish_pending()
+            gone = articles[0].article.id  # and one article taken away again
+            tw.store.delete_article(gone)
+            refresh(tw.store, set(), {gone}, set())
+        builds.append(snapshot(str(db), tables))
+    assert builds[0] == builds[1] == builds[2]
+    fresh = tmp_path / "fresh.db"
+    with trucewatch.open(str(fresh)) as tw:
+        for parsed in articles:
+            if parsed.article.id != articles[0].article.id:
+                tw.store.save(parsed)
+        tw.rebuild()
+    assert snapshot(str(fresh), tables) == builds[-1]
+    assert len(builds[0]["event_clusters"]) < len(builds[0]["event_reports"])
+    groups = {json.loads(r)["group_id"] for r in builds[0]["article_signatures"]}
+    assert len(groups) == 3
+
+
+def test_an_article_stored_but_not_rebuilt_is_finished_by_the_next_run(tmp_path: Path) -> None:
+    first, second = synthetic_articles(3, count=2)
+    with trucewatch.open(str(tmp_path / "a.db")) as tw:
+        tw.store.save(first)  # the process died here, before the derived tables were rebuilt
+        assert tw.store.pending_refresh() == [first.article.id]
+        tw.ingest_text(OTHER)  # the next run of anything finishes the job first
+        assert tw.store.pending_refresh() == []
+        tw.store.save(second)
+        tw.finish_pending()
+    with trucewatch.open(str(tmp_path / "b.db")) as tw:
+        tw.store.save(first)
+        tw.store.save(second)
+        tw.ingest_text(OTHER)
+    assert snapshot(str(tmp_path / "a.db")) == snapshot(str(tmp_path / "b.db"))
