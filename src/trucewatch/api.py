@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,8 +27,9 @@ from trucewatch.analysis.escalation import WINDOW, hourly, series
 from trucewatch.analysis.report import html_brief, markdown_brief
 from trucewatch.analysis.sides import event_dyads
 from trucewatch.analysis.update import rebuild, refresh, touched
+from trucewatch.batch import cached_pipeline, run_dask, run_local
 from trucewatch.config import Settings, load_settings
-from trucewatch.errors import InputError, NotFound
+from trucewatch.errors import ConfigError, InputError, NotFound
 from trucewatch.evaluation.acled import AcledReport
 from trucewatch.evaluation.acled import evaluate_acled as acled_evaluation
 from trucewatch.evaluation.seeds import DocOutput, SeedReport
@@ -36,7 +38,13 @@ from trucewatch.events.grammar import grammar
 from trucewatch.exports import write_events, write_records
 from trucewatch.ingest import Metadata, ReadOptions, article_from_text, load_boilerplate, read_sources
 from trucewatch.ingest.clean import build_article
+from trucewatch.ingest.feeds import FeedItem
+from trucewatch.ingest.fetch import Fetcher, FetchOptions
 from trucewatch.ingest.jsonl import parse_line
+from trucewatch.ingest.pages import page_articles
+from trucewatch.ingest.partitions import partitions
+from trucewatch.ingest.sources import read_bytes
+from trucewatch.ingest.watch import PollResult, Watcher
 from trucewatch.model import Article, CeasefireMention, Event, ParsedArticle, Rejection, as_dict, dyad_key
 from trucewatch.pipeline import process
 from trucewatch.store import (
@@ -81,6 +89,46 @@ class IngestReport:
 
 
 Progress = Callable[[IngestReport], None]
+
+# When a long run rebuilds the derived tables: after at least REFRESH_EVERY new articles, and
+# no more than REFRESH_SHARE of the time (a rebuild reads all stored data of the keys it touches,
+# which grows with the corpus for a busy dyad or day), but after REFRESH_MOST at the latest.
+REFRESH_EVERY = 64
+REFRESH_SHARE = 0.2
+REFRESH_MOST = 1000
+
+
+@dataclass
+class _Pending:
+    """What stored articles touch, gathered until the derived rows are rebuilt for them."""
+
+    dyads: set[str] = field(default_factory=set)
+    articles: set[str] = field(default_factory=set)
+    keys: set[tuple[str, dt.date]] = field(default_factory=set)
+    since: float = field(default_factory=time.monotonic)
+    cost: float = 0.0
+
+    def add(self, parsed: Iterable[ParsedArticle]) -> None:
+        dyads, articles, keys = touched(parsed)
+        self.dyads |= dyads
+        self.articles |= articles
+        self.keys |= keys
+
+    def due(self) -> bool:
+        """Whether to rebuild now (see REFRESH_EVERY)."""
+        waited = time.monotonic() - self.since
+        return len(self.articles) >= REFRESH_MOST or (
+            len(self.articles) >= REFRESH_EVERY and waited * REFRESH_SHARE >= self.cost * (1 - REFRESH_SHARE)
+        )
+
+    def flush(self, store: Store) -> None:
+        """Rebuild what the gathered articles touch (each article leaves the refresh queue)."""
+        if self.articles:
+            started = time.monotonic()
+            refresh(store, self.dyads, self.articles, self.keys)
+            self.cost = time.monotonic() - started
+        self.dyads, self.articles, self.keys = set(), set(), set()
+        self.since = time.monotonic()
 
 
 class Trucewatch:
@@ -164,6 +212,8 @@ class Trucewatch:
         report: IngestReport | None = None,
     ) -> IngestReport:
         report = report or IngestReport()
+        self.finish_pending()
+        pending = _Pending()
         rejected_early: list[Rejection] = []
 
         def articles_only() -> Iterator[Article]:
@@ -182,17 +232,20 @@ class Trucewatch:
             if isinstance(result, Rejection):
                 report.note(result)
             else:
-                self._store_and_refresh(result, replace, report)
+                self._store(result, replace, report, pending)
+                if pending.due():
+                    pending.flush(self.store)
             if progress:
                 progress(report)
+        pending.flush(self.store)
         for rejection in rejected_early:
             report.note(rejection)
         if progress:
             progress(report)
         return report
 
-    def _store_and_refresh(self, parsed: ParsedArticle, replace: bool, report: IngestReport) -> None:
-        """Store one article, then rebuild the ceasefires, claims and escalation it touches."""
+    def _store(self, parsed: ParsedArticle, replace: bool, report: IngestReport, pending: _Pending) -> None:
+        """Store one article and note what it touches, and what the version it replaces touched."""
         old = (
             self.store.article(parsed.article.id)
             if replace and self.store.has_article(parsed.article.id)
@@ -201,8 +254,111 @@ class Trucewatch:
         outcome = self.store.save(parsed, replace=replace)
         report.note(outcome, parsed.article.id)
         if outcome != "unchanged":
-            dyads, articles, keys = touched([parsed, *([old] if old else [])])
-            refresh(self.store, dyads, articles, keys)
+            pending.add([parsed, *([old] if old else [])])
+
+    def finish_pending(self) -> None:
+        """Rebuild the derived rows of articles that an interrupted run stored but did not get to."""
+        while ids := self.store.pending_refresh():
+            pending = _Pending()
+            pending.add(self.store.article(i) for i in ids if self.store.has_article(i))
+            pending.articles |= set(ids)
+            pending.flush(self.store)
+
+    def fetch(
+        self,
+        urls: Iterable[str],
+        *,
+        options: FetchOptions | None = None,
+        published: dt.datetime | None = None,
+        outlet: str | None = None,
+        replace: bool = False,
+        progress: Progress | None = None,
+    ) -> IngestReport:
+        """Download pages and store their articles: text, title, date and outlet by trafilatura.
+
+        Requests keep to robots.txt, a per-host rate, timeouts and retries (``options``); a page
+        that cannot be had is a rejection naming the URL, and the others are still stored.
+        """
+        with Fetcher(options) as fetcher:
+            items = page_articles(fetcher, urls, self.read_options(published, outlet))
+            return self._ingest_items(items, 1, replace, progress)
+
+    def watch(
+        self,
+        feeds: Iterable[str],
+        interval: float = 900.0,
+        once: bool = False,
+        options: FetchOptions | None = None,
+    ) -> Iterator[PollResult]:
+        """Poll RSS/Atom feeds every ``interval`` seconds (one round when ``once``), storing each
+        new item's article; yields what each poll of each feed did.
+
+        Feed state lives in the database and an item is marked seen with its article, so a
+        watch stopped at any moment resumes where it was.
+        """
+        self.finish_pending()
+
+        def store_item(article: Article, item: FeedItem) -> str:
+            [result] = cached_pipeline(self.settings).run([article])
+            if isinstance(result, Rejection):
+                self.store.mark_seen(item, "rejected")
+                return "rejected"
+            outcome = self.store.save(result, item=item)
+            if outcome != "unchanged":
+                pending = _Pending()
+                pending.add([result])
+                pending.flush(self.store)
+            return outcome
+
+        with Fetcher(options) as fetcher:
+            watcher = Watcher(fetcher, self.store, store_item, self.read_options())
+            yield from watcher.run(feeds, interval, once)
+
+    def batch(
+        self,
+        sources: Iterable[str | Path],
+        *,
+        dask: bool = False,
+        scheduler: str | None = None,
+        workers: int = 2,
+        partition_size: int = 100,
+        fmt: str | None = None,
+        published: dt.datetime | None = None,
+        outlet: str | None = None,
+        progress: Progress | None = None,
+    ) -> IngestReport:
+        """Ingest a large corpus (folders, JSON Lines, Parquet with a ``text`` column) partition by
+        partition: parsed in this process, or on Dask (a LocalCluster of ``workers`` processes,
+        or the cluster at ``scheduler``), and stored one transaction per partition.
+
+        Memory stays flat however large the corpus; the database ends as a single-process
+        ingestion of the same inputs would leave it.
+        """
+        options = self.read_options(published, outlet)
+        parts = partitions((str(s) for s in sources), partition_size, fmt)
+        results = (
+            run_dask(parts, self.settings, options, scheduler, workers)
+            if dask or scheduler
+            else run_local(parts, self.settings, options)
+        )
+        report = IngestReport()
+        self.finish_pending()
+        pending = _Pending()
+        for result in results:
+            parsed = [r for r in result if isinstance(r, ParsedArticle)]
+            for done, outcome in zip(parsed, self.store.save_many(parsed), strict=True):
+                report.note(outcome, done.article.id)
+                if outcome != "unchanged":
+                    pending.add([done])
+            if pending.due():
+                pending.flush(self.store)
+            for item in result:
+                if isinstance(item, Rejection):
+                    report.note(item)
+            if progress:
+                progress(report)
+        pending.flush(self.store)
+        return report
 
     def rebuild(self) -> None:
         """Recompute ceasefire records, claims and escalation from all stored articles."""
@@ -212,6 +368,14 @@ class Trucewatch:
     def articles(self, **filters: Any) -> list[ArticleSummary]:
         """Stored articles; filters: outlet, since, until, country, actor, text, limit, offset."""
         return self.store.articles(ArticleFilter(**filters))
+
+    def resolve_article(self, prefix: str) -> str:
+        """The full id of the one article whose id starts with ``prefix`` (NotFound otherwise)."""
+        return self.store.resolve_id(prefix)
+
+    def count_articles(self, **filters: Any) -> int:
+        """How many stored articles match the filters of :meth:`articles` (limit and offset aside)."""
+        return self.store.count_articles(ArticleFilter(**filters))
 
     def article(self, article_id: str) -> ParsedArticle:
         """One article with its sentences and resolved actor mentions (id or unique prefix)."""
@@ -239,9 +403,10 @@ class Trucewatch:
             ]
         return records
 
-    def ceasefire(self, record_id: str, around_days: int = 7) -> dict[str, Any]:
+    def ceasefire(self, record_id: str, around_days: int | None = 7) -> dict[str, Any]:
         """One ceasefire record (id or unique prefix), with the dyad's events in the week
-        before and after each phase change."""
+        before and after each phase change; ``around_days=None`` leaves those out, sparing a
+        query per phase when only the record is wanted."""
         matches = [r for r in self.store.ceasefire_records() if r["id"].startswith(record_id)]
         if len(matches) != 1:
             raise NotFound(
@@ -250,6 +415,8 @@ class Trucewatch:
                 else f"ceasefire id {record_id!r} is ambiguous"
             )
         record = dict(matches[0])
+        if around_days is None:
+            return record
         a = record["dyad"].split("|")[0]
         around = []
         for phase in record["phases"]:
@@ -282,13 +449,14 @@ class Trucewatch:
             records = [r for r in records if _claim_names(r, party)]
         return records
 
-    def escalation(self, a: str, b: str, window: int = WINDOW) -> dict[str, Any]:
-        """The daily escalation series of the dyad a-b, its ceasefire windows, hourly counts."""
+    def escalation(self, a: str, b: str, window: int = WINDOW, hours: bool = True) -> dict[str, Any]:
+        """The daily escalation series of the dyad a-b, its ceasefire windows, hourly counts
+        (which read every event of side a; ``hours=False`` leaves them out)."""
         dyad = dyad_key(a.upper(), b.upper())
         records = [r for r in self.store.ceasefire_records(dyad)]
         periods = ceasefire_windows(records)
         days = series(self.store.escalation_rows(dyad), periods, window)
-        events = self.store.events(EventFilter(country=a.upper())) if days else []
+        events = self.store.events(EventFilter(country=a.upper())) if days and hours else []
         return {
             "dyad": dyad,
             "window": window,
@@ -348,6 +516,114 @@ class Trucewatch:
     def count_events(self, **filters: Any) -> int:
         """How many stored events match the filters."""
         return self.store.count_events(EventFilter(**filters))
+
+    def event_groups(self, **filters: Any) -> list[dict[str, Any]]:
+        """Events as happenings: each groups the reports (events of several articles) of one
+        strike, talk or truce, with its outlets, first report time, casualty figures, and how
+        many reports, articles and independent articles (not near-duplicates) it has. Filters
+        as :meth:`events` (a happening matches when one of its reports does); ``limit`` and
+        ``offset`` count happenings."""
+        return self.store.event_clusters(EventFilter(**filters))
+
+    def count_event_groups(self, **filters: Any) -> int:
+        """How many happenings have a report matching the filters (against :meth:`count_events`,
+        which counts reports)."""
+        return self.store.count_event_clusters(EventFilter(**filters))
+
+    def event_group(self, group_id: str) -> dict[str, Any]:
+        """One happening (id or unique prefix) with each of its reports as a full event record,
+        its article's outlet and publication time beside it."""
+        full = self.store.resolve_cluster(group_id)
+        [record] = self.store.clusters(self.store.cluster_members(full))
+        reports = self.store.cluster_events(full)
+        infos = self.store.article_infos(e.article_id for e in reports)
+        record["reports_detail"] = [
+            {
+                **as_dict(e),
+                "outlet": infos[e.article_id].outlet,
+                "published": as_dict(infos[e.article_id])["published"],
+            }
+            for e in reports
+        ]
+        return record
+
+    def duplicates(self) -> list[list[dict[str, Any]]]:
+        """Groups of near-duplicate articles (the same text republished), largest first."""
+        groups = self.store.duplicate_groups()
+        infos = self.store.article_infos(a for g in groups for a in g)
+        return [
+            [
+                {"id": a, "title": infos[a].title, "outlet": infos[a].outlet, "published": infos[a].published}
+                for a in g
+            ]
+            for g in groups
+        ]
+
+    def events_page(
+        self, sort: str = "date", limit: int = 100, offset: int = 0, **filters: Any
+    ) -> tuple[int, list[Event]]:
+        """One page of the matching events in ``sort`` order, and how many match in all: what a
+        paged, sortable table needs. ``sort`` is a key of EVENT_SORTS, "-" first for descending.
+
+        Date order is the store's own, read from either end, so a page costs the same however
+        many events match; the other orders read every matching event first.
+        """
+        if sort not in EVENT_SORTS:
+            raise ConfigError(f"cannot sort events by {sort!r} (known: {', '.join(EVENT_SORTS)})")
+        total = self.count_events(**filters)
+        if sort == "date":
+            return total, self.events(limit=limit, offset=offset, **filters)
+        if sort == "-date":
+            count = min(limit, total - offset)
+            if count <= 0:
+                return total, []
+            rows = self.events(limit=count, offset=total - offset - count, **filters)
+            return total, rows[::-1]
+        key = _SORT_KEYS[sort.lstrip("-")]
+        rows = sorted(self.events(**filters), key=key, reverse=sort.startswith("-"))
+        return total, rows[offset : offset + limit]
+
+    def dyad_events(self, a: str, b: str, **filters: Any) -> list[Event]:
+        """The events that set side ``a`` against side ``b`` (either way round), by date: what
+        stands behind each day of the dyad's escalation series. Filters as :meth:`events`
+        takes them; the country is the dyad's."""
+        dyad = dyad_key(a.upper(), b.upper())
+        found = self.events(**{**filters, "country": a.upper()})
+        return [e for e in found if dyad in event_dyads(e)]
+
+    def ingest_bytes(
+        self,
+        data: bytes,
+        fmt: str | None = None,
+        *,
+        source: str = "<upload>",
+        title: str | None = None,
+        published: dt.datetime | None = None,
+        outlet: str | None = None,
+        url: str | None = None,
+        replace: bool = False,
+    ) -> IngestReport:
+        """Parse and store the articles in raw bytes, as an upload brings them: one article
+        (text, markdown or html) or one a line (JSON Lines), in format ``fmt`` or the one the
+        content shows, decoded as files are."""
+        options = ReadOptions(Metadata(title, url, outlet, published), None, self._rules)
+        return self._ingest_items(read_bytes(data, source, fmt, options), 1, replace, None)
+
+
+# The orders of :meth:`Trucewatch.events_page`; "-" before a key sorts descending.
+EVENT_SORTS = tuple(
+    f"{sign}{key}" for key in ("date", "category", "score", "confidence", "killed") for sign in ("", "-")
+)
+_SORT_KEYS: dict[str, Callable[[Event], Any]] = {
+    "category": lambda e: (e.category, e.mode or "", e.date.date or dt.date.min, e.id),
+    "score": lambda e: (e.score, e.date.date or dt.date.min, e.id),
+    "confidence": lambda e: (e.confidence, e.date.date or dt.date.min, e.id),
+    "killed": lambda e: (
+        e.casualties.killed.value if e.casualties and e.casualties.killed else -1,
+        e.date.date or dt.date.min,
+        e.id,
+    ),
+}
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,8 @@ from trucewatch.events.acled import ACLED_COLUMNS, acled_row, most_salient
 from trucewatch.exports import FORMATS as EXPORT_FORMATS
 from trucewatch.exports import RECORD_FORMATS
 from trucewatch.ingest import FORMATS, count_inputs, parse_published
+from trucewatch.ingest.feeds import read_feed_list
+from trucewatch.ingest.fetch import FetchOptions
 from trucewatch.model import Event, Mention, ParsedArticle, as_dict
 
 app = typer.Typer(
@@ -206,6 +208,150 @@ def ingest(
     print_report(report, as_json)
     if not report.ok:
         raise typer.Exit(1)
+
+
+TimeoutOption = Annotated[
+    float, typer.Option(min=0.1, help="Seconds a read may wait; a whole page gets three times this.")
+]
+RetriesOption = Annotated[int, typer.Option(min=0, help="Attempts after the first on timeouts and 5xx.")]
+HostIntervalOption = Annotated[
+    float, typer.Option(min=0.0, help="Seconds between two requests to one host (or its Crawl-delay).")
+]
+
+
+def fetch_options(timeout: float, retries: int, host_interval: float) -> FetchOptions:
+    """The HTTP behaviour the options ask for."""
+    return FetchOptions(timeout=timeout, deadline=3 * timeout, retries=retries, host_interval=host_interval)
+
+
+@app.command()
+def fetch(
+    urls: Annotated[list[str], typer.Argument(help="Page URLs (http or https).")],
+    published: Annotated[
+        str | None, typer.Option(help="Publication date for pages that do not give one.")
+    ] = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet name, overriding the page's.")] = None,
+    timeout: TimeoutOption = 10.0,
+    retries: RetriesOption = 2,
+    host_interval: HostIntervalOption = 1.0,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Download pages (robots.txt respected) and store their articles: text, title, date, outlet."""
+    when = parse_date_option(published, "--published")
+    with workspace(db) as tw, ingest_progress(len(urls)) as progress:
+        try:
+            report = tw.fetch(
+                urls,
+                options=fetch_options(timeout, retries, host_interval),
+                published=when,
+                outlet=outlet,
+                progress=progress,
+            )
+        except TrucewatchError as exc:
+            fail(str(exc))
+    print_report(report, as_json)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def watch(
+    feeds: Annotated[Path, typer.Argument(help="A file of RSS or Atom feed URLs, one a line (# comments).")],
+    interval: Annotated[float, typer.Option(min=1.0, help="Seconds between two polls of the feeds.")] = 900.0,
+    once: Annotated[bool, typer.Option("--once", help="Poll every feed once, then stop.")] = False,
+    timeout: TimeoutOption = 10.0,
+    retries: RetriesOption = 2,
+    host_interval: HostIntervalOption = 1.0,
+    db: DbOption = None,
+) -> None:
+    """Poll feeds and store each new item's article, one line per feed per poll; a restart resumes."""
+    try:
+        urls = read_feed_list(feeds)
+    except TrucewatchError as exc:
+        fail(str(exc))
+    failed = False
+    with workspace(db) as tw:
+        try:
+            for result in tw.watch(urls, interval, once, fetch_options(timeout, retries, host_interval)):
+                failed |= result.status == "failed"
+                out.print(
+                    f"{dt.datetime.now():%Y-%m-%d %H:%M:%S} {result.line()}", highlight=False, soft_wrap=True
+                )
+                sys.stdout.flush()
+        except KeyboardInterrupt:
+            err.print("stopped; run the same command to resume")
+        except TrucewatchError as exc:
+            fail(str(exc))
+    if once and failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def batch(
+    sources: Annotated[
+        list[str], typer.Argument(help="Folders, JSON Lines or Parquet files (a 'text' column).")
+    ],
+    dask: Annotated[
+        bool, typer.Option("--dask", help="Parse on Dask: a LocalCluster of --workers processes.")
+    ] = False,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Address of a Dask scheduler to use instead (implies --dask).")
+    ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes of the LocalCluster.")] = 2,
+    partition_size: Annotated[int, typer.Option(min=1, help="Articles per partition.")] = 100,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help=f"Input format: {', '.join(FORMATS)} (default: by suffix)."),
+    ] = None,
+    published: Annotated[
+        str | None, typer.Option(help="Publication date for articles that lack one.")
+    ] = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet name, overriding the inputs'.")] = None,
+    db: DbOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Ingest a large corpus partition by partition, on Dask or in this process, in batches."""
+    when = parse_date_option(published, "--published")
+    with workspace(db) as tw, ingest_progress(None) as progress:
+        try:
+            report = tw.batch(
+                sources,
+                dask=dask,
+                scheduler=scheduler,
+                workers=workers,
+                partition_size=partition_size,
+                fmt=fmt,
+                published=when,
+                outlet=outlet,
+                progress=progress,
+            )
+        except TrucewatchError as exc:
+            fail(str(exc))
+    print_report(report, as_json)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def duplicates(db: DbOption = None, as_json: JsonOption = False) -> None:
+    """List groups of near-duplicate articles: the same text republished, by several outlets."""
+    with workspace(db) as tw:
+        groups = tw.duplicates()
+    if as_json:
+        emit_json(groups)
+        return
+    table = Table("group", "id", "published", "outlet", "title", title=f"{len(groups)} group(s)")
+    for number, group in enumerate(groups, start=1):
+        for a in group:
+            table.add_row(
+                str(number),
+                a["id"][:10],
+                a["published"].strftime("%Y-%m-%d %H:%M") if a["published"] else "-",
+                a["outlet"] or "-",
+                a["title"] or "-",
+            )
+    out.print(table)
 
 
 @app.command()
@@ -409,10 +555,14 @@ def events(
         str | None, typer.Option(help="Only the events of this article (id or prefix).")
     ] = None,
     limit: Annotated[int, typer.Option(min=1, help="At most this many.")] = 100,
+    grouped: Annotated[
+        bool,
+        typer.Option("--grouped", help="One row per happening, its reports (from several articles) merged."),
+    ] = False,
     db: DbOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """List stored events, oldest first, with their sentence."""
+    """List stored events, oldest first, with their sentence (--grouped: happenings with their reports)."""
     since_d = parse_date_option(since, "--since")
     until_d = parse_date_option(until, "--until")
     with workspace(db) as tw:
@@ -420,16 +570,20 @@ def events(
             article_id = tw.store.resolve_id(article) if article else None
         except TrucewatchError as exc:
             fail(str(exc))
-        rows = tw.events(
-            actor=actor,
-            country=country,
-            category=category,
-            status=status,
-            article_id=article_id,
-            since=since_d.date() if since_d else None,
-            until=until_d.date() if until_d else None,
-            limit=limit,
-        )
+        filters: dict[str, Any] = {
+            "actor": actor,
+            "country": country,
+            "category": category,
+            "status": status,
+            "article_id": article_id,
+            "since": since_d.date() if since_d else None,
+            "until": until_d.date() if until_d else None,
+            "limit": limit,
+        }
+        if grouped:
+            print_groups(tw.event_groups(**filters), tw.count_event_groups(**filters), as_json)
+            return
+        rows = tw.events(**filters)
     if as_json:
         emit_json(api.records(rows))
         return
@@ -455,6 +609,44 @@ def events(
             e.location.name if e.location else "-",
             "" if killed is None else str(killed),
             e.sentence_text,
+        )
+    out.print(table)
+
+
+def print_groups(groups: list[dict[str, Any]], total: int, as_json: bool) -> None:
+    """Happenings with their reports: how many, from how many (independent) articles and outlets."""
+    if as_json:
+        emit_json(groups)
+        return
+    table = Table(
+        "date",
+        "event",
+        "sides",
+        "place",
+        "reports",
+        "articles",
+        "outlets",
+        "first reported",
+        "killed",
+        "first report",
+        title=f"{len(groups)} of {total} event(s), each with its reports",
+    )
+    for g in groups:
+        figures = sorted({c["killed"] for c in g["casualties"] if c["killed"] is not None})
+        killed = f"{figures[0]}-{figures[-1]}" if len(figures) > 1 else "".join(map(str, figures))
+        table.add_row(
+            g["date"] or "-",
+            g["category"] + (f"/{'/'.join(g['modes'])}" if g["modes"] else ""),
+            g["dyad"] or "?",
+            g["place"] or "-",
+            str(g["reports"]),
+            f"{g['articles']} ({g['independent']} independent)"
+            if g["independent"] < g["articles"]
+            else str(g["articles"]),
+            ", ".join(g["outlets"]) or "-",
+            g["first_reported"] or "-",
+            killed + (" (reports differ)" if g["casualties_differ"] else ""),
+            g["first_report"]["sentence"],
         )
     out.print(table)
 
@@ -846,6 +1038,33 @@ def rebuild(db: DbOption = None) -> None:
         except TrucewatchError as exc:
             fail(str(exc))
         out.print(f"{len(tw.ceasefires())} ceasefire(s), {len(tw.claims())} claim(s) rebuilt")
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option(help="Address to listen on. Beyond 127.0.0.1, api_token must be configured.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
+    db: DbOption = None,
+) -> None:
+    """Serve the dashboard and the REST API (under /api) over the database, with Uvicorn."""
+    # Imported here: the web stack is only needed by this command, and loading it would slow
+    # every other one.
+    import uvicorn
+
+    from trucewatch.web import create_app
+
+    settings = load_settings_or_fail().with_db(db)
+    try:
+        application = create_app(settings, host=host)
+    except TrucewatchError as exc:
+        fail(str(exc))
+    shown = f"[{host}]" if ":" in host else host  # an IPv6 address goes in brackets in a URL
+    err.print(
+        f"trucewatch dashboard on http://{shown}:{port}/ (API under /api; Ctrl+C stops)", highlight=False
+    )
+    uvicorn.run(application, host=host, port=port, log_level="info")
 
 
 def load_settings_or_fail() -> Settings:

@@ -10,6 +10,8 @@ Example ``trucewatch.toml``::
     db = "sqlite:////home/me/conflict.db"
     actor_files = ["my_actors.yaml"]
     boilerplate_files = ["my_boilerplate.yaml"]
+    api_token = "a long random string"   # or TRUCEWATCH_API_TOKEN; needed to serve beyond localhost
+    max_body_bytes = 2000000             # the largest request body the web API accepts
 """
 
 from __future__ import annotations
@@ -26,6 +28,9 @@ from trucewatch.errors import ConfigError
 
 CONFIG_NAME = "trucewatch.toml"
 _LIST_KEYS = ("actor_files", "boilerplate_files", "lexicon_files", "ceasefire_files")
+DEFAULT_MAX_BODY_BYTES = 2_000_000
+# A token short enough to guess is no protection for a server reachable from the network.
+MIN_TOKEN_LENGTH = 16
 
 
 def default_db_path() -> Path:
@@ -43,6 +48,10 @@ class Settings:
     lexicon_files: tuple[Path, ...] = field(default=())
     ceasefire_files: tuple[Path, ...] = field(default=())
     busy_timeout: float = 10.0
+    # The web API: the token that writes must carry (required when serving beyond loopback),
+    # and the largest request body accepted, so one upload cannot exhaust the server's memory.
+    api_token: str | None = None
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 
     @property
     def db_url(self) -> str:
@@ -101,6 +110,9 @@ def load_settings(config: Path | None = None, db: str | None = None) -> Settings
     env_actors = os.environ.get("TRUCEWATCH_ACTOR_FILES")
     if env_actors:
         values["actor_files"] = tuple(Path(p) for p in env_actors.split(os.pathsep) if p)
+    env_token = os.environ.get("TRUCEWATCH_API_TOKEN")
+    if env_token:
+        values["api_token"] = env_token
     settings = Settings(**values)  # type: ignore[arg-type]
     return settings.with_db(db)
 
@@ -123,4 +135,14 @@ def _validated(raw: dict[str, object], path: Path) -> dict[str, object]:
             if not isinstance(value, int | float) or value < 0:
                 raise ConfigError(f"{path}: busy_timeout must be a number of seconds")
             out[key] = float(value)
+        elif key == "api_token":
+            if not isinstance(value, str) or len(value) < MIN_TOKEN_LENGTH:
+                raise ConfigError(
+                    f"{path}: api_token must be a string of at least {MIN_TOKEN_LENGTH} characters"
+                )
+            out[key] = value
+        elif key == "max_body_bytes":
+            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+                raise ConfigError(f"{path}: max_body_bytes must be a positive number of bytes")
+            out[key] = value
     return out
