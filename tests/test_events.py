@@ -147,11 +147,17 @@ def test_ceasefire_taking_effect_and_violation(pipeline: Pipeline) -> None:
         ("An Israeli attack on Iran would be a disaster, the minister said.", "hypothetical"),
         ("Trump will meet Putin in Alaska next week.", "future"),
         ("Iran accused Israel of attacking its embassy.", "alleged"),
+        ("He dismissed allegations that the army had shelled the village.", "alleged"),
     ],
 )
 def test_modality(pipeline: Pipeline, text: str, status: str) -> None:
     statuses = {e.status for e in parse(pipeline, text).events}
     assert status in statuses
+
+
+def test_relative_clause_of_a_report_noun_is_not_alleged(pipeline: Pipeline) -> None:
+    parsed = parse(pipeline, "The reports that reached Geneva said Russian forces shelled Kharkiv on Monday.")
+    assert only(parsed.events, "ASSAULT").status == "asserted"
 
 
 def test_pronoun_takes_the_last_person_named(pipeline: Pipeline) -> None:

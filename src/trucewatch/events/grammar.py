@@ -59,6 +59,7 @@ class Grammar(_Frozen):
     ceasefire: tuple[str, ...]
     pronouns: Pronouns
     dispute: tuple[str, ...]
+    allegation_nouns: frozenset[str]
 
 
 @cache

@@ -6,6 +6,7 @@ The status comes from the parse around the trigger, checked in this order:
    ("did not strike", "no negotiations will occur");
 2. alleged / denied / hypothetical / future given by an enclosing trigger whose lexicon entry
    ``embeds`` a status ("accused Tehran of launching", "denied firing", "threatened to strike");
+   and alleged inside the "that" clause of a noun of allegation ("claims that Iran is begging");
 3. hypothetical: a modal auxiliary or a conditional clause ("would be a death sentence",
    "if Israel attacks");
 4. future: "will", "is set to", or a governing verb of intention ("prepares for talks",
@@ -92,6 +93,19 @@ def embedded_status(trigger: Token, embedders: Mapping[int, str]) -> str | None:
     return None
 
 
+def _in_allegation(verb: Token, grammar: Grammar) -> bool:
+    """The content clause of "claims that ...", "reports that ...": told, not asserted, by the
+    article. A "that" marker tells the content clause from a relative one ("the claims that he
+    made")."""
+    head = verb.head
+    return (
+        verb.dep_ in ("acl", "ccomp")
+        and head.pos_ in ("NOUN", "PROPN")
+        and head.lemma_.lower() in grammar.allegation_nouns
+        and any(c.dep_ == "mark" and c.lower_ == "that" for c in verb.children)
+    )
+
+
 def status_of(trigger: Token, embedders: Mapping[int, str], grammar: Grammar) -> str:
     """The status of the event whose trigger is ``trigger`` (see the module docstring)."""
     verb = trigger if trigger.pos_ in ("VERB", "AUX") else governing_verb(trigger)
@@ -100,6 +114,8 @@ def status_of(trigger: Token, embedders: Mapping[int, str], grammar: Grammar) ->
     embedded = embedded_status(trigger, embedders)
     if embedded is not None:
         return embedded
+    if verb is not None and _in_allegation(verb, grammar):
+        return "alleged"
     if verb is not None:
         markers = _clause_markers(verb)
         if markers & (grammar.hypothetical.auxiliaries | grammar.hypothetical.markers):
