@@ -84,6 +84,17 @@ def test_mediators_and_parties(corpus: trucewatch.Trucewatch, truth_id: str) -> 
         assert "Hamas" in names  # the named armed group, not only its country
 
 
+def test_no_record_between_sides_that_agreed_no_ceasefire(corpus: trucewatch.Trucewatch) -> None:
+    # A broker, a party's own negotiator or the side accused of violations is no new party
+    # ("Lebanon's speaker, who negotiated the deal on Hezbollah's behalf", "Israeli violations").
+    truth_dyads = {"|".join(sorted({p["code"] for p in c["parties"]})) for c in TRUTH["ceasefires"]}
+    records = corpus.ceasefires()
+    assert {r["dyad"] for r in records} <= truth_dyads
+    for record in records:
+        for mediator in record["mediators"]:
+            assert mediator["name"] != mediator["code"], mediator  # a name, not a bare code
+
+
 def test_a_truce_after_a_collapse_is_a_new_record_linked_to_the_old(corpus: trucewatch.Trucewatch) -> None:
     records = corpus.ceasefires()
     first = record_for(records, next(c for c in TRUTH["ceasefires"] if c["id"] == "gaza-2023-11"))

@@ -223,6 +223,9 @@ class CeasefireFinder:
         mention_at = _MentionIndex(chunks, mentions)
         sides = _article_sides(events, mentions)
         statements: list[_Statement] = []
+        # Ceasefires named with both parties but no phase ("the ceasefire between Israel and
+        # Hezbollah faced its test"): what "the truce" in the next sentences refers to.
+        named: list[tuple[int, list[Mention]]] = []
         seen_ceasefire = False
         for chunk in chunks:
             for sent in chunk.doc.sents:
@@ -230,19 +233,36 @@ class CeasefireFinder:
                 sentence = by_start.get(chunk.offset + sent.start_char + lead)
                 if sentence is None:
                     continue
+                named += [(sentence.index, p) for p in self._named_parties(sent, mention_at, seen_ceasefire)]
                 in_sentence = [e for e in events if e.sentence == sentence.index]
                 found = self._sentence(sent, sentence, chunk, mention_at, in_sentence, seen_ceasefire)
                 seen_ceasefire = seen_ceasefire or bool(found) or self._names_ceasefire(sent)
                 found += self._from_events(sent, sentence, chunk, in_sentence, found)
                 statements += found
-        brokers = {side_key(m) for s in statements for m in s.mediators}
+        # A side named as a party of a ceasefire ("between Israel and Hezbollah") is no broker,
+        # even where one of its own negotiated it (Lebanon's speaker for Hezbollah).
+        named_sides = {side_key(p) for _, parties in named for p in parties}
+        named_sides |= {side_key(p) for s in statements if len(s.parties) >= 2 for p in s.parties}
+        brokers = {side_key(m) for s in statements for m in s.mediators} - named_sides
         for s in statements:
             s.parties = [p for p in s.parties if side_key(p) not in brokers]
         explicit = {id(s): len(s.parties) >= 2 for s in statements}
+        anchors = [(s.sentence.index, s.parties) for s in statements if explicit[id(s)]]
+        anchors += [(i, [p for p in parties if side_key(p) not in brokers]) for i, parties in named]
+        anchors = [(i, parties) for i, parties in anchors if len(parties) >= 2]
         for s in statements:
             if not explicit[id(s)]:
-                s.parties = _borrow_parties(s, statements, explicit, sides)
+                s.parties = _borrow_parties(s, anchors, sides)
         return [self._finish(s, article, explicit[id(s)]) for s in statements]
+
+    def _named_parties(self, sent: Span, index: _MentionIndex, seen_ceasefire: bool) -> list[list[Mention]]:
+        """The parties of each ceasefire the sentence names with both of them."""
+        out = []
+        for noun in self._nouns(sent, seen_ceasefire):
+            parties = self._parties(noun, noun, index)
+            if len({side_key(p) for p in parties}) >= 2:
+                out.append(parties)
+        return out
 
     # 1. nouns
     def _names_ceasefire(self, sent: Span) -> bool:
@@ -359,8 +379,8 @@ class CeasefireFinder:
                     phase = "proposed"  # "called on Russia to accept a ceasefire"
                 if phase == "in_effect" and self._lasts_until(cue):
                     phase = "extended"  # "the ceasefire will remain in effect until 18 February"
-                parties = self._parties(noun, cue, index)
-                brokers = self._brokers(noun, cue, index, parties)
+                parties = self._parties(noun, cue, index, phase)
+                brokers = self._brokers(noun, cue, index, parties, phase)
                 mediators = [
                     m
                     for m in [*brokers, *self._mediators(sent, noun, cue, index, events)]
@@ -374,11 +394,13 @@ class CeasefireFinder:
         return _merge_statements(out)
 
     # 3. parties and mediators
-    def _parties(self, noun: Token, cue: Token, index: _MentionIndex) -> list[Mention]:
+    def _parties(
+        self, noun: Token, cue: Token, index: _MentionIndex, phase: str | None = None
+    ) -> list[Mention]:
         head = noun.head if noun.dep_ == "compound" and noun.head.pos_ == "NOUN" else noun
         found: list[Mention] = []
         for holder in {noun.i: noun, head.i: head, cue.i: cue}.values():
-            proposer = holder.i == cue.i and holder.i not in (noun.i, head.i)
+            proposer = _proposing(holder, noun, head, cue, phase)
             for child in holder.children:
                 if child.dep_ in ("compound", "amod", "nmod", "poss") and child.i != noun.i:
                     if proposer or self._brokering(child):
@@ -409,7 +431,7 @@ class CeasefireFinder:
         )
 
     def _brokers(
-        self, noun: Token, cue: Token, index: _MentionIndex, parties: list[Mention]
+        self, noun: Token, cue: Token, index: _MentionIndex, parties: list[Mention], phase: str
     ) -> list[Mention]:
         """Brokers named around the ceasefire phrase itself: the modifiers of "US-brokered",
         the owner of "a US proposal for a truce", and a third party that announces, secures or
@@ -417,7 +439,7 @@ class CeasefireFinder:
         head = noun.head if noun.dep_ == "compound" and noun.head.pos_ == "NOUN" else noun
         found: list[Mention] = []
         for holder in {noun.i: noun, head.i: head, cue.i: cue}.values():
-            proposer = holder.i == cue.i and holder.i not in (noun.i, head.i)
+            proposer = _proposing(holder, noun, head, cue, phase)
             for child in holder.children:
                 if child.dep_ in ("compound", "amod", "nmod", "poss") and (
                     proposer or self._brokering(child)
@@ -468,7 +490,7 @@ class CeasefireFinder:
         found: list[Mention] = []
         for token in sent:
             lemma = token.lemma_.lower()
-            if token.pos_ in ("VERB",) and lemma in self.words.mediator_verbs:
+            if token.pos_ in ("VERB",) and lemma in self.words.mediator_verbs and not _on_behalf(token):
                 for child in token.children:
                     if child.dep_ == "agent":
                         found += index.actors(t for g in child.children for t in g.subtree)
@@ -642,6 +664,24 @@ class _MentionIndex:
         return found
 
 
+def _on_behalf(verb: Token) -> bool:
+    """ "negotiated the deal on Hezbollah's behalf", "on behalf of Hamas": a party's negotiator,
+    not a mediator."""
+    holders = [verb, *(c for c in verb.children if c.dep_ == "dobj")]  # the parse may hang it on the object
+    return any(
+        c.dep_ == "prep" and c.lower_ == "on" and any(g.lemma_.lower() == "behalf" for g in c.children)
+        for h in holders
+        for c in h.children
+    )
+
+
+def _proposing(holder: Token, noun: Token, head: Token, cue: Token, phase: str | None) -> bool:
+    """Whether the owner of ``holder`` proposed the truce: the cue is a noun of proposal apart
+    from the ceasefire word ("a US proposal for a truce"). The owner of other cues is a party
+    ("repeated Israeli violations of the truce")."""
+    return phase == "proposed" and holder.i == cue.i and holder.i not in (noun.i, head.i)
+
+
 def _has_object(verb: Token) -> bool:
     return any(c.dep_ in ("dobj", "attr") for c in verb.children)
 
@@ -709,27 +749,25 @@ PARTY_REACH = 2
 
 
 def _borrow_parties(
-    statement: _Statement, statements: list[_Statement], explicit: dict[int, bool], sides: list[Mention]
+    statement: _Statement, anchors: list[tuple[int, list[Mention]]], sides: list[Mention]
 ) -> list[Mention]:
-    """Parties for a statement that names fewer than two: those of the nearest statement that
-    names both ("A previous ceasefire ... collapsed. That agreement, reached between Israel and
-    Hamas, ..."), else the sides the article is most about."""
+    """Parties for a statement that names fewer than two: those of the nearest ceasefire named
+    with both ("A previous ceasefire ... collapsed. That agreement, reached between Israel and
+    Hamas, ..."), else the pair the article names most often, else the sides the article is
+    most about. ``anchors`` are the (sentence, parties) of the ceasefires named with both."""
     here = statement.sentence.index
-    named = [
-        s for s in statements if explicit[id(s)] and all(_among(p, s.parties) for p in statement.parties)
-    ]
-    near = [s for s in named if abs(s.sentence.index - here) <= PARTY_REACH]
+    named = [(i, parties) for i, parties in anchors if all(_among(p, parties) for p in statement.parties)]
+    near = [(i, parties) for i, parties in named if abs(i - here) <= PARTY_REACH]
     if near:
-        nearest = min(near, key=lambda s: (abs(s.sentence.index - here), s.sentence.index < here))
-        return list(nearest.parties)
-    dyads = Counter(tuple(sorted(filter(None, (p.actor.country for p in s.parties)))) for s in named)
-    if dyads:  # the pair the article names most often
+        return list(min(near, key=lambda a: (abs(a[0] - here), a[0] < here))[1])
+
+    def dyad(parties: list[Mention]) -> tuple[str, ...]:
+        return tuple(sorted(filter(None, (p.actor.country for p in parties))))
+
+    dyads = Counter(dyad(parties) for _, parties in named)
+    if dyads:
         best = dyads.most_common(1)[0][0]
-        return list(
-            next(
-                s for s in named if tuple(sorted(filter(None, (p.actor.country for p in s.parties)))) == best
-            ).parties
-        )
+        return list(next(parties for _, parties in named if dyad(parties) == best))
     return _fill_parties(statement.parties, sides, statement.mediators)
 
 
