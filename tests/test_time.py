@@ -70,7 +70,7 @@ def nlp() -> Language:
         ("last year", date(2024, 1, 1), "year", None),
         ("over the weekend", date(2025, 6, 14), "day", date(2025, 6, 15)),
         ("over six days", date(2025, 6, 13), "day", date(2025, 6, 19)),
-        ("for three days", date(2025, 6, 16), "day", date(2025, 6, 19)),
+        ("for the past three days", date(2025, 6, 16), "day", date(2025, 6, 19)),
         ("in the past 24 hours", date(2025, 6, 18), "day", date(2025, 6, 19)),
         ("since 13 June", date(2025, 6, 13), "day", date(2025, 6, 19)),
         ("since Tuesday", date(2025, 6, 17), "day", date(2025, 6, 19)),
@@ -85,6 +85,13 @@ def test_news_expressions(text: str, expected: date, precision: str, end: date |
     assert found is not None
     assert (found.date, found.precision, found.end) == (expected, precision, end)
     assert not found.from_article
+
+
+def test_a_plain_for_duration_is_a_length_not_a_date() -> None:
+    # "agreed to halt strikes for 30 days" does not date the agreement 30 days back
+    assert parse_when("for 30 days", PUB) is None
+    found = parse_when("agreed yesterday to halt strikes for 30 days", PUB)
+    assert found is not None and found.date == date(2025, 6, 18)
 
 
 def test_expression_text_is_the_words_that_gave_the_date() -> None:

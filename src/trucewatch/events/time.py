@@ -496,6 +496,8 @@ def _on_duration(m: re.Match[str], ctx: _Ctx) -> _Piece | None:
     days = _duration_days(m)
     if days is None or (m["rel"] or "").lower() == "first":
         return None
+    if m["prep"].lower() == "for" and not m["rel"]:
+        return None  # "to halt attacks for 30 days": how long, not when ("for the past week" is when)
     ahead = (m["rel"] or "").lower() in ("next", "coming")
     return _piece(m, kind="duration", days=days, future_period=ahead)
 
