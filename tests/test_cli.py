@@ -123,6 +123,9 @@ def test_actors_lists_resolved_actors(corpus_db: Path) -> None:
     assert by_key["ISR"]["articles"] >= 8
     assert by_key["org:hamas"]["country"] == "PSE"
     assert any(r["country"] == "IRN" and r["sector"] == "GOV" for r in rows)
+    # unnamed groups of no country ("hostages", "troops") are one row per sector, named as such
+    civilians = by_key["UNK:CVL"]
+    assert civilians["name"] == "unnamed CVL, no country" and civilians["country"] is None
 
 
 def test_demo_prints_a_report() -> None:

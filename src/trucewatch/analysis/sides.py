@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
+from trucewatch.actors.catalogue import cached_catalogue
 from trucewatch.model import Event, Mention, dyad_key
 
 NOT_SIDES = frozenset({"UNO", "EUR", "IGO", "NGO", "ISM", "IMG", "MNC"})
@@ -33,7 +34,8 @@ def event_dyads(event: Event) -> set[str]:
 
 def label(mentions: Iterable[Mention]) -> str:
     """The name to show for one side: the named non-state actor the articles use most (Hamas),
-    else the state's name."""
+    else the state's name, also when only its people or offices were named ("Qatar's Prime
+    Minister" stands for Qatar)."""
     names: Counter[str] = Counter()
     states: Counter[str] = Counter()
     for m in mentions:
@@ -46,7 +48,11 @@ def label(mentions: Iterable[Mention]) -> str:
     if states:
         return states.most_common(1)[0][0]
     first = next(iter(mentions), None)
-    return first.actor.country or first.actor.name if first else "?"
+    if first is None:
+        return "?"
+    if first.actor.country:
+        return cached_catalogue().country_actor(first.actor.country).name
+    return first.actor.name
 
 
 def matches(mentions: Sequence[Mention], wanted: str) -> bool:

@@ -534,7 +534,16 @@ class Store(FeedStore, ReportStore):
             query = query.where(mentions.c.sector == sector.upper())
         query = query.order_by(func.count().desc(), mentions.c.actor_key)
         with self._errors("read actors"), self.engine.connect() as conn:
-            return [ActorSummary(**row._mapping) for row in conn.execute(query)]
+            return [_actor_summary(row._mapping) for row in conn.execute(query)]
+
+
+def _actor_summary(row: Any) -> ActorSummary:
+    """One row of :meth:`Store.actors`. Unnamed groups without a country ("hostages",
+    "troops") share one key per sector, so no single mention's words may stand for them all."""
+    summary = ActorSummary(**row)
+    if summary.key.startswith("UNK:"):
+        return dataclasses.replace(summary, name=f"unnamed {summary.sector or 'actors'}, no country")
+    return summary
 
 
 def _article_row(article: Article) -> dict[str, Any]:
