@@ -134,6 +134,8 @@ def test_demo_prints_a_report() -> None:
     assert "trucewatch demo" in out
     assert "rejected" in out and "0 rejected" in out
     assert "most mentioned actors" in out
+    assert "ceasefire(s)" in out and "Israel / Hamas" in out  # the ceasefires the corpus describes
+    assert "unnamed" not in out  # the top actors are named ones
 
 
 def test_python_dash_m_runs_the_cli() -> None:

@@ -831,6 +831,11 @@ def ceasefires(
     if as_json:
         emit_json(rows)
         return
+    out.print(ceasefire_table(rows))
+
+
+def ceasefire_table(rows: list[dict[str, Any]]) -> Table:
+    """Ceasefire records as a table: parties, mediators, phase, dates, hours held, sources."""
     table = Table(
         "id",
         "parties",
@@ -858,7 +863,7 @@ def ceasefires(
             "-" if r["hours_held"] is None else f"{r['hours_held']:.0f}",
             str(len(r["articles"])),
         )
-    out.print(table)
+    return table
 
 
 @app.command()
@@ -1105,13 +1110,17 @@ def demo(
         with ingest_progress(count_inputs([str(folder)])) as progress:
             report = tw.ingest([str(folder)], workers=workers, progress=progress)
         listing = tw.articles()
-        top = tw.actors()[:15]
+        top = [a for a in tw.actors() if not a.key.startswith("UNK:")][:15]
+        records = tw.ceasefires()
+        counts = {"events": tw.count_events(), "claims": len(tw.claims())}
     if as_json:
         emit_json(
             {
                 "corpus": str(folder),
                 "articles": api.records(listing),
                 "actors": api.records(top),
+                "ceasefires": records,
+                **counts,
                 "rejected": [str(r) for r in report.rejected],
             }
         )
@@ -1133,6 +1142,12 @@ def demo(
         for a in top:
             actors_table.add_row(a.name, a.country or "?", a.sector or "-", str(a.mentions), str(a.articles))
         out.print(actors_table)
+        out.print(ceasefire_table(records))
+        out.print(
+            f"{counts['events']} events and {counts['claims']} claims stored; `trucewatch report` on a "
+            "database of your own writes the full brief.",
+            highlight=False,
+        )
     if not report.ok:
         raise typer.Exit(1)
 
