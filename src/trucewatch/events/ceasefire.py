@@ -111,6 +111,9 @@ class CeasefireLexicon:
     """Compiled ceasefire words: lookups from a word (or phrase) to a phase."""
 
     nouns: tuple[tuple[str, ...], ...]
+    # nouns by their first word, with their place in ``nouns``: every token of every article is
+    # checked, so only the phrases that can start at it are tried
+    noun_starts: dict[str, tuple[tuple[int, tuple[str, ...]], ...]]
     agreement_nouns: frozenset[str]
     verb_phase: dict[str, str]
     modifier_phase: dict[str, str]
@@ -154,8 +157,13 @@ def _compile(files: Iterable[Path]) -> CeasefireLexicon:
         )
         modifier_phase.update({w.lower(): phase for w in spec.modifiers})
         noun_phase.update({w.lower(): phase for w in spec.nouns})
+    nouns = tuple(tuple(n.lower().split()) for n in words.nouns)
+    starts: dict[str, list[tuple[int, tuple[str, ...]]]] = {}
+    for order, phrase in enumerate(nouns):
+        starts.setdefault(phrase[0], []).append((order, phrase))
     return CeasefireLexicon(
-        nouns=tuple(tuple(n.lower().split()) for n in words.nouns),
+        nouns=nouns,
+        noun_starts={first: tuple(found) for first, found in starts.items()},
         agreement_nouns=frozenset(w.lower() for w in words.agreement_nouns),
         verb_phase=verb_phase,
         modifier_phase=modifier_phase,
@@ -270,12 +278,17 @@ class CeasefireFinder:
 
     def _noun_at(self, token: Token) -> int | None:
         """The length of the ceasefire phrase starting at ``token``, or None."""
-        lowers = [t.lower_ for t in token.doc[token.i : token.i + 5]]
+        lower = token.lower_
         lemma = token.lemma_.lower()
-        for phrase in self.words.nouns:
-            if (len(phrase) == 1 and (lemma == phrase[0] or lowers[0] == phrase[0])) or (
-                len(phrase) > 1 and lowers[: len(phrase)] == list(phrase)
-            ):
+        starts = self.words.noun_starts
+        candidates = [*starts.get(lower, ())]
+        if lemma != lower:
+            candidates += [c for c in starts.get(lemma, ()) if len(c[1]) == 1]
+        if not candidates:
+            return None
+        lowers = [t.lower_ for t in token.doc[token.i : token.i + 5]]
+        for _, phrase in sorted(candidates):
+            if len(phrase) == 1 or lowers[: len(phrase)] == list(phrase):
                 return len(phrase)
         return None
 
