@@ -148,6 +148,17 @@ def test_escalation_series_has_trend_flags_and_ceasefire_windows(corpus: trucewa
     assert sum(d["events"] for d in days) == len({i for d in days for i in d["event_ids"]})
 
 
+def test_undated_articles_take_the_furthest_phase_asserted(tmp_path: Path) -> None:
+    # No publication date, so no order in time: the lead ("collapsed") comes before the story.
+    with trucewatch.open(str(tmp_path / "undated.db")) as tw:
+        tw.ingest_text(
+            "The ceasefire between Israel and Hamas collapsed as Israeli jets struck Gaza. "
+            "Israel and Hamas had agreed to the truce after talks mediated by Qatar.",
+        )
+        (record,) = tw.ceasefires()
+    assert record["current_phase"] == "collapsed"
+
+
 def test_series_trend_and_flags_on_numbers_we_choose() -> None:
     start = dt.date(2025, 1, 1)
     rows = [

@@ -252,7 +252,11 @@ def _current(items: Sequence[_Item]) -> tuple[str, list[dict[str, Any]]]:
     """The phase of the latest statements, and the conflicting reports when they disagree."""
     dated = [i for i in items if i.day is not None]
     if not dated:
-        return items[-1].statement.phase, []
+        # No dates to order by (articles without a publication date): the furthest phase any
+        # article asserts, since news leads with the latest turn ("the truce collapsed") and
+        # tells the earlier ones after it.
+        asserted = [i for i in items if i.statement.status == "asserted"] or list(items)
+        return max(asserted, key=lambda i: ORDER.index(i.statement.phase)).statement.phase, []
     last_day = max(i.day for i in dated if i.day is not None)
     latest = [i for i in dated if i.day == last_day]
     phases = {i.statement.phase for i in latest}
