@@ -476,3 +476,19 @@ def test_a_rape_is_coded_before_the_attack_it_was_part_of() -> None:
     attack = event("ASSAULT", None, source=[group("REB")], start=0)
     rape = event("ASSAULT", "sexual", id="e2", source=[group("REB")], start=30)
     assert most_salient([attack, rape]) == rape
+
+
+def test_an_event_with_no_place_happened_where_its_text_says() -> None:
+    # the place is in another sentence of the text: it wins over the shooters' home country
+    shot = event("ASSAULT", "firearms", source=[state("TUR", "MIL")], target=[group("CVL")], id="e1")
+    protest = event("PROTEST", "demo", source=[group("CVL")], where=BEIRUT, id="e2")
+    row = acled_row(shot, [shot, protest], "t1")
+    assert (row.iso3, row.country) == ("LBN", "Lebanon")
+    # with no place anywhere, its own actors, then those of the rest of the text
+    assert acled_row(shot, [shot], "t1").iso3 == "TUR"
+    nobody = event("ASSAULT", "firearms", id="e3")
+    other = event("COERCE", "arrest", source=[state("MEX", "COP")], id="e4")
+    assert acled_row(nobody, [nobody, other], "t1").iso3 == "MEX"
+    # its own place first
+    placed = event("PROTEST", "demo", source=[group("CVL")], where=MONTERREY, id="e5")
+    assert acled_row(placed, [placed, protest], "t1").iso3 == "MEX"

@@ -14,7 +14,7 @@ import pytest
 from spacy.language import Language
 
 from trucewatch.errors import DataFileError
-from trucewatch.events.place import Gazetteer, cached_gazetteer, find_location, fold
+from trucewatch.events.place import Gazetteer, cached_gazetteer, find_location, fold, own_name
 from trucewatch.model import Location
 from trucewatch.nlp import load_pipeline
 
@@ -517,3 +517,48 @@ def test_an_unknown_last_name_of_a_chain_is_dropped(nlp: Language, gazetteer: Ga
 def test_a_site_named_after_its_town(nlp: Language, gazetteer: Gazetteer) -> None:
     location = place_of(nlp, gazetteer, "Drivers blocked the Zahle roundabout for an hour.", "blocked")
     assert location is not None and location.country == "LBN"
+
+
+# --- alternate names, chains the gazetteer half knows ------------------------------------------
+
+
+def test_an_alternate_name_is_a_weaker_sign_than_a_places_own_name(gazetteer: Gazetteer) -> None:
+    malabo = gazetteer.resolve("Marabo")
+    assert malabo is not None and malabo.name == "Malabo"  # an old name of Malabo, in the library
+    assert own_name(malabo, "Malabo") and own_name(malabo, "Malabo city")
+    assert not own_name(malabo, "Marabo")
+
+
+def test_a_place_named_by_an_alternate_name_elsewhere_than_the_text_is_not_taken(
+    nlp: Language, gazetteer: Gazetteer
+) -> None:
+    text = "Rebels clashed with soldiers at a camp in Marabo (Irumu, Ituri) on Tuesday."
+    location = place_of(nlp, gazetteer, text, "clashed", ["COD"])
+    assert location is not None and location.country == "COD"
+
+
+def test_a_molotov_cocktail_is_no_town(nlp: Language, gazetteer: Gazetteer) -> None:
+    text = "Youths hurled Molotov cocktails at a police vehicle near the town of Abu Dis."
+    location = place_of(nlp, gazetteer, text, "hurled")
+    assert location is not None and location.country == "PSE"
+
+
+def test_a_city_called_a_city_is_not_the_subdivision_of_its_name(nlp: Language, gazetteer: Gazetteer) -> None:
+    location = place_of(nlp, gazetteer, "Students protested in Jerusalem city on Monday.", "protested")
+    assert location is not None and (location.country, location.precision) == ("ISR", "city")
+
+
+def test_a_province_known_only_elsewhere_gives_way_to_the_town_it_holds(
+    nlp: Language, gazetteer: Gazetteer
+) -> None:
+    text = "A councilor was shot dead by gunmen in Barangay Lawa, Calamba, Laguna."
+    location = place_of(nlp, gazetteer, text, "shot")
+    assert location is not None and (location.name, location.country) == ("Calamba", "PHL")
+
+
+def test_a_town_inside_its_state_outweighs_the_country_of_that_name(
+    nlp: Language, gazetteer: Gazetteer
+) -> None:
+    text = "Gunmen attacked Kagara (Rafi LGA, Niger) and killed a resident."
+    location = place_of(nlp, gazetteer, text, "attacked", ["NER"])
+    assert location is not None and (location.name, location.country) == ("Kagara", "NGA")

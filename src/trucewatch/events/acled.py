@@ -312,15 +312,38 @@ class _Side:
     inter: int
 
 
-def event_country(event: Event) -> str | None:
-    """The country an event happened in: its place, else its victims', else its actors' (ISO alpha-3)."""
-    candidates: list[str | None] = [
+def event_country(event: Event, events: Sequence[Event] = ()) -> str | None:
+    """The country an event happened in (ISO alpha-3): its place, else its victims'; else the
+    country of the places the rest of its text (``events``) names; else its targets' or actors';
+    else those of the text's other events. A short report names its place once ("Clashes in
+    Marib. ... Two soldiers were killed."), and an event with no place of its own most likely
+    happened there rather than in its actors' home country."""
+    own: list[str | None] = [
         event.location.country if event.location else None,
         event.casualties.victims_country if event.casualties else None,
     ]
-    candidates += [a.country for a in _agents(event.targets)]
-    candidates += [a.country for a in _agents(event.actors)]
-    return next((c for c in candidates if c and _is_country(c)), None)
+    found = next((c for c in own if c and _is_country(c)), None)
+    if found is None:
+        found = _most_named([e.location.country if e.location else None for e in events])
+    if found is None:
+        sides = [a.country for a in (*_agents(event.targets), *_agents(event.actors))]
+        found = next((c for c in sides if c and _is_country(c)), None)
+    if found is None:
+        victims = [e.casualties.victims_country if e.casualties else None for e in events]
+        found = _most_named(victims)
+    if found is None:
+        sides = [a.country for e in events for a in (*_agents(e.targets), *_agents(e.actors))]
+        found = _most_named(sides)
+    return found
+
+
+def _most_named(codes: Sequence[str | None]) -> str | None:
+    """The country named most often among ``codes``, the first named on a tie."""
+    counts: dict[str, int] = {}
+    for code in codes:
+        if code and _is_country(code):
+            counts[code] = counts.get(code, 0) + 1
+    return max(counts, key=lambda c: counts[c]) if counts else None
 
 
 def _named(template: str, country: str | None) -> str:
@@ -391,7 +414,7 @@ def acled_row(event: Event | None, events: Sequence[Event], text_id: str) -> Acl
     if event is None:
         return AcledRow(id=text_id)
     rule, partner = matching_rule(event, events)
-    where = event_country(event)
+    where = event_country(event, events)
     first, second = _sides(event, rule, partner, where)
     killed = event.casualties.killed if event.casualties else None
     loc = event.location

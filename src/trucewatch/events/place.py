@@ -121,7 +121,8 @@ DIRECTION_WORDS = frozenset(
 # Words after a name that ask for the subdivision rather than the city ("Kherson region").
 REGION_WORDS = frozenset(
     ("region", "oblast", "province", "governorate", "state", "district", "county", "prefecture",
-     "department", "territory", "municipality", "krai", "kray", "raion", "rayon", "voivodeship", "emirate")
+     "department", "territory", "municipality", "krai", "kray", "raion", "rayon", "voivodeship", "emirate",
+     "lga")
 )  # fmt: skip
 # Words after a name that still mean the town ("Gaza City", "Jabalia camp").
 TOWN_WORDS = ("refugee camp", "city", "town", "village", "camp")
@@ -384,12 +385,14 @@ class Gazetteer:
             return self._region(" ".join(words[:-1]), name.split()[-1], countries, within)
         for town in TOWN_WORDS:
             if key.endswith(" " + town):
-                return self._exact(key[: -len(town) - 1], countries, within)
+                return self._exact(key[: -len(town) - 1], countries, within, settled=True)
         return None
 
-    def _exact(self, key: str, countries: Sequence[str], within: Place | None) -> Place | None:
+    def _exact(
+        self, key: str, countries: Sequence[str], within: Place | None, settled: bool = False
+    ) -> Place | None:
         candidates = self.names.get(key)
-        return _choose(candidates, countries, within) if candidates else None
+        return _choose(candidates, countries, within, settled=settled) if candidates else None
 
     def town(self, name: str, countries: Sequence[str] = (), within: Place | None = None) -> Place | None:
         """A town or village below the city floor that ``name`` names: inside ``within``'s area,
@@ -413,9 +416,10 @@ class Gazetteer:
         order = {code: i for i, code in enumerate(dict.fromkeys(countries))}
         area = (within.country, within.admin1) if within is not None and within.admin1 else None
 
-        def rank(p: Place) -> tuple[int, int, int]:
+        def rank(p: Place) -> tuple[int, int, int, int]:
             inside = area is not None and (p.country, p.admin1) == area
-            return (0 if inside else 1, order.get(p.country or "", len(order)), -p.population)
+            alias = 0 if own_name(p, key) else 1
+            return (0 if inside else 1, order.get(p.country or "", len(order)), alias, -p.population)
 
         return min(found, key=rank)
 
@@ -817,12 +821,43 @@ def _subdivision(code: str, name: str, country: str, seat: Place | None, areas: 
     )
 
 
+def _own_key(key: str) -> str:
+    """A folded name less a leading direction word or Arabic article and a trailing word saying
+    what kind of place it is: what is compared with a place's own name."""
+    words = key.split()
+    if len(words) > 1 and words[0] in DIRECTION_WORDS:
+        words = words[1:]
+    if len(words) > 1 and words[-1] in KIND_WORDS:
+        words = words[:-1]
+    if len(words) > 1 and words[0] + " " in ARTICLES:
+        words = words[1:]
+    return " ".join(words)
+
+
+def own_name(place: Place, text: str) -> bool:
+    """Whether ``text`` names ``place`` by its own name rather than one of its alternate names
+    ("Marabo" is an old name of Malabo, "Molotov" of Perm): an alternate name is a weaker sign,
+    often another, smaller place the gazetteer lacks. Listed places, subdivisions and countries
+    are named as their curators meant."""
+    if place.kind not in ("city", "town"):
+        return True
+    return _own_key(fold(text)) == _own_key(fold(place.name))
+
+
 def _choose(
-    candidates: Iterable[Place], countries: Sequence[str], within: Place | None, admin1_first: bool = False
+    candidates: Iterable[Place],
+    countries: Sequence[str],
+    within: Place | None,
+    admin1_first: bool = False,
+    settled: bool = False,
 ) -> Place | None:
     """The candidate a name most likely means: inside ``within``'s area, then in the preferred
-    countries (in order), then by kind (KIND_RANK), then the most populous."""
+    countries (in order), then by kind (KIND_RANK), then the most populous. With ``settled`` (the
+    text says "X city"), a city before a subdivision of the same name elsewhere ("Jerusalem
+    city")."""
     found = list(candidates)
+    if settled and any(p.kind == "city" for p in found):
+        found = [p for p in found if p.kind != "admin1"]
     if any(p.kind == "country" for p in found):
         found = [p for p in found if p.kind != "city"]  # "Jordan" is not a town called Jordan
     if admin1_first and any(p.kind == "admin1" for p in found):
@@ -861,6 +896,7 @@ def _choose(
 class _Candidate:
     place: Place
     span: Span
+    placed: bool = False  # read inside the larger places the text names after it ("X (A, B)")
 
 
 class _Reader:
@@ -971,10 +1007,33 @@ class _Reader:
             if fitted > best[0]:
                 best = (fitted, found)
         if best[0] == 0:
-            # nothing inside fits: a large city is itself whatever the text puts it in
+            # nothing inside fits: a large city is itself whatever the text puts it in, when the
+            # text calls it by its own name
             alone = self.gazetteer.resolve(span.text, self.countries)
-            if alone is not None and alone.kind == "city" and alone.population >= SELF_EVIDENT_CITY:
+            if (
+                alone is not None
+                and alone.kind == "city"
+                and alone.population >= SELF_EVIDENT_CITY
+                and own_name(alone, span.text)
+            ):
                 return alone, span
+            if len(chain) > 1:
+                # "Barangay Lawa, Calamba, Laguna": a last name that holds nothing before it (a
+                # province the gazetteer knows only elsewhere) gives way to the chain without it
+                shorter = self._chain(span, chain[:-1])
+                if shorter is not None and (
+                    shorter[0].country in {o.country for o in options}
+                    or (_certain(shorter[0]) and own_name(shorter[0], shorter[1].text))
+                ):
+                    return shorter
+            standing = best[1][0] if best[1] is not None else None
+            if (
+                standing is not None
+                and standing.kind in ("city", "town")
+                and not (_certain(standing) and own_name(standing, chain[-1].text))
+                and standing.country not in self.countries
+            ):
+                return None  # "Diguel (Diguel, Soum)": a village in a district, not in a town of Senegal
         return best[1]
 
     def candidates(self, tokens: Iterable[Token], owners: bool = False) -> list[_Candidate]:
@@ -1006,7 +1065,8 @@ class _Reader:
             modifier = root.dep_ in MODIFIER_DEPS and root.head not in named
             if modifier and place.precision == "country" and not (owners and root.dep_ == "poss"):
                 continue
-            out.append((_Candidate(place, named), named != span))
+            placed = bool(chain) and named.start < chain[-1].start  # found inside where the text puts it
+            out.append((_Candidate(place, named, placed), named != span))
         return [c for c, stand_in in out if stand_in or (c.span.start, c.span.end) not in used]
 
     def _in_place_phrase(self, span: Span) -> bool:
@@ -1208,20 +1268,25 @@ def find_location(
 
     def evidence() -> frozenset[str]:
         """The countries of the places the sentence names beyond doubt: countries, subdivisions,
-        listed places, large cities."""
+        listed places, large cities; those named by their own names when there are any."""
         key = ("evidence", reader.countries)
         if key not in reader.evidence:
-            found = [c.place for c in (*sentence_wide(pairs), *sentence_wide(anywhere))]
-            reader.evidence[key] = frozenset(p.country for p in found if p.country and _certain(p))
+            found = [c for c in (*sentence_wide(pairs), *sentence_wide(anywhere)) if c.place.country]
+            strong = frozenset(c.place.country for c in found if c.place.country and _sure(c))
+            reader.evidence[key] = strong or frozenset(
+                c.place.country for c in found if c.place.country and _certain(c.place)
+            )
         return reader.evidence[key]
 
     def coherent(candidates: list[_Candidate]) -> list[_Candidate]:
         """A small town or city elsewhere than every place the sentence names beyond doubt is
-        another place of that name ("Zambana (Donga, Taraba)" is no village in Italy)."""
-        if all(_certain(c.place) for c in candidates):
+        another place of that name ("Zambana (Donga, Taraba)" is no village in Italy); so is a
+        city the text calls by one of its alternate names ("Marabo (Irumu, Ituri)" is not
+        Malabo, Equatorial Guinea)."""
+        if all(_sure(c) for c in candidates):
             return candidates
         known = evidence()
-        return [c for c in candidates if _certain(c.place) or not known or c.place.country in known]
+        return [c for c in candidates if _sure(c) or not known or c.place.country in known]
 
     tiers: tuple[Callable[[], list[_Candidate]], ...] = (
         clause,
@@ -1234,6 +1299,17 @@ def find_location(
         if best is not None:
             return best.place.location(best.span.text)
     return None
+
+
+def _sure(candidate: _Candidate) -> bool:
+    """A place beyond doubt: found inside the places the text puts it in, or certain (see
+    :func:`_certain`) and named by its own name unless it is a world city ("Odessa")."""
+    place = candidate.place
+    if candidate.placed:
+        return True
+    return _certain(place) and (
+        place.population >= WORLD_CITY_POPULATION or own_name(place, candidate.span.text)
+    )
 
 
 def _certain(place: Place) -> bool:
