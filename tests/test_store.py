@@ -11,7 +11,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
 import trucewatch
+from trucewatch.api import Trucewatch
 from trucewatch.errors import StoreError
+from trucewatch.model import Event
 from trucewatch.store.schema import metadata
 
 from .conftest import EXAMPLES
@@ -108,3 +110,25 @@ def test_read_only_database_is_reported(db_path: Path) -> None:
         with pytest.raises(StoreError, match="read-only"):
             tw.ingest_text(TEXT.replace("two", "three"))
     assert counts(db_path)["articles"] == 1
+
+
+def test_event_sorts_and_map_places_are_the_databases(corpus: Trucewatch) -> None:
+    everything = corpus.events()
+    # a page in any order holds the events a full sort in Python would put there
+    for sort, key in (("-killed", "killed"), ("score", "score"), ("-confidence", "confidence")):
+        total, page = corpus.events_page(sort, 25, 10)
+        assert total == len(everything)
+
+        def value(e: Event, key: str = key) -> float:
+            if key == "killed":
+                return e.casualties.killed.value if e.casualties and e.casualties.killed else -1
+            return float(getattr(e, key))
+
+        ranked = sorted((value(e) for e in everything), reverse=sort.startswith("-"))
+        assert [value(e) for e in page] == ranked[10:35]
+    # the map's markers count every located event once
+    places = corpus.event_places()
+    located = [e for e in everything if e.location and e.location.latitude is not None]
+    assert sum(p["events"] for p in places) == len(located) > 0
+    iran = corpus.event_places(country="IRN")
+    assert 0 < sum(p["events"] for p in iran) < len(located)

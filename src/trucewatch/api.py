@@ -12,13 +12,14 @@ Every capability lands here first; the command line only parses arguments and pr
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 from trucewatch.analysis.ceasefires import build_records
 from trucewatch.analysis.ceasefires import windows as ceasefire_windows
@@ -53,6 +54,7 @@ from trucewatch.store import (
     ArticleInfo,
     ArticleSummary,
     EventFilter,
+    EventOrder,
     SaveOutcome,
     Store,
     open_store,
@@ -565,8 +567,7 @@ class Trucewatch:
         """One page of the matching events in ``sort`` order, and how many match in all: what a
         paged, sortable table needs. ``sort`` is a key of EVENT_SORTS, "-" first for descending.
 
-        Date order is the store's own, read from either end, so a page costs the same however
-        many events match; the other orders read every matching event first.
+        Every order is the database's, so a page reads only its own events.
         """
         if sort not in EVENT_SORTS:
             raise ConfigError(f"cannot sort events by {sort!r} (known: {', '.join(EVENT_SORTS)})")
@@ -579,9 +580,14 @@ class Trucewatch:
                 return total, []
             rows = self.events(limit=count, offset=total - offset - count, **filters)
             return total, rows[::-1]
-        key = _SORT_KEYS[sort.lstrip("-")]
-        rows = sorted(self.events(**filters), key=key, reverse=sort.startswith("-"))
-        return total, rows[offset : offset + limit]
+        order = cast(EventOrder, sort.lstrip("-"))  # one of EVENT_SORTS, checked above
+        flt = EventFilter(**filters, order=order, descending=sort.startswith("-"))
+        return total, self.store.events(dataclasses.replace(flt, limit=limit, offset=offset))
+
+    def event_places(self, **filters: Any) -> list[dict[str, Any]]:
+        """Events with coordinates counted by place and category (name, country, latitude,
+        longitude, category, events, killed): the markers of a map. Filters as :meth:`events`."""
+        return self.store.event_places(EventFilter(**filters))
 
     def dyad_events(self, a: str, b: str, **filters: Any) -> list[Event]:
         """The events that set side ``a`` against side ``b`` (either way round), by date: what
@@ -614,16 +620,6 @@ class Trucewatch:
 EVENT_SORTS = tuple(
     f"{sign}{key}" for key in ("date", "category", "score", "confidence", "killed") for sign in ("", "-")
 )
-_SORT_KEYS: dict[str, Callable[[Event], Any]] = {
-    "category": lambda e: (e.category, e.mode or "", e.date.date or dt.date.min, e.id),
-    "score": lambda e: (e.score, e.date.date or dt.date.min, e.id),
-    "confidence": lambda e: (e.confidence, e.date.date or dt.date.min, e.id),
-    "killed": lambda e: (
-        e.casualties.killed.value if e.casualties and e.casualties.killed else -1,
-        e.date.date or dt.date.min,
-        e.id,
-    ),
-}
 
 
 @dataclass(frozen=True)

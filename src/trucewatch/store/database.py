@@ -108,6 +108,9 @@ class ArticleFilter:
     offset: int = 0
 
 
+EventOrder = Literal["date", "article", "category", "score", "confidence", "killed"]
+
+
 @dataclass(frozen=True)
 class EventFilter:
     """Conditions on events; unset fields do not filter."""
@@ -120,7 +123,10 @@ class EventFilter:
     until: dt.date | None = None
     article_id: str | None = None
     min_confidence: float | None = None
-    order: Literal["date", "article"] = "date"
+    # "date" and "article" are the reading orders; the others sort a table by that column,
+    # ties by date, with ``descending`` for the other way round.
+    order: EventOrder = "date"
+    descending: bool = False
     limit: int | None = None
     offset: int = 0
 
@@ -480,19 +486,39 @@ class Store(FeedStore, ReportStore):
     def events(self, flt: EventFilter | None = None) -> list[Event]:
         """Events matching ``flt``, by event date (or by article) then position in the article."""
         flt = flt or EventFilter()
-        query = self._event_query(flt)
-        if flt.order == "article":
-            query = query.order_by(events.c.article_id, events.c.start)
-        else:
-            query = query.order_by(
-                events.c.date.is_(None), events.c.date, events.c.article_id, events.c.start
-            )
+        query = self._event_query(flt).order_by(*_event_order(flt))
         if flt.limit is not None:
             query = query.limit(flt.limit)
         if flt.offset:
             query = query.offset(flt.offset)
         with self._errors("read events"), self.engine.connect() as conn:
             return [event_from_dict(row.record) for row in conn.execute(query)]
+
+    def event_places(self, flt: EventFilter | None = None) -> list[dict[str, Any]]:
+        """Matching events that have coordinates, counted by place and category (one map
+        marker each), with the people reported killed; most events first. Counted by the
+        database, so a map of every event costs one query, not a read of every event."""
+        query = self._event_query(flt or EventFilter()).where(
+            events.c.latitude.is_not(None), events.c.longitude.is_not(None)
+        )
+        query = query.with_only_columns(
+            events.c.location_name.label("name"),
+            events.c.location_country.label("country"),
+            events.c.latitude,
+            events.c.longitude,
+            events.c.category,
+            func.count().label("events"),
+            func.coalesce(func.sum(events.c.killed), 0).label("killed"),
+        ).group_by(
+            events.c.location_name,
+            events.c.location_country,
+            events.c.latitude,
+            events.c.longitude,
+            events.c.category,
+        )
+        query = query.order_by(func.count().desc(), events.c.location_name, events.c.category)
+        with self._errors("count events by place"), self.engine.connect() as conn:
+            return [dict(row._mapping) for row in conn.execute(query)]
 
     def iter_events(self, flt: EventFilter | None = None) -> Iterator[Event]:
         """All events matching ``flt``, read a page at a time so memory stays flat."""
@@ -638,6 +664,25 @@ def _participant_rows(e: Event) -> list[dict[str, Any]]:
                 }
             )
     return rows
+
+
+def _event_order(flt: EventFilter) -> list[Any]:
+    """ORDER BY terms for ``flt.order``: undated events last, then position in the article."""
+    if flt.order == "article":
+        return [events.c.article_id, events.c.start]
+    by_date = [events.c.date.is_(None), events.c.date, events.c.article_id, events.c.start]
+    if flt.order == "date":
+        return by_date
+    column = {
+        "category": events.c.category,
+        "score": events.c.score,
+        "confidence": events.c.confidence,
+        "killed": func.coalesce(events.c.killed, -1),
+    }[flt.order]
+    terms = [column, events.c.mode] if flt.order == "category" else [column]
+    if flt.descending:
+        return [t.desc() for t in terms] + [events.c.date.desc(), events.c.id.desc()]
+    return [*terms, events.c.date, events.c.id]
 
 
 def _mention_from_row(row: Any) -> Mention:

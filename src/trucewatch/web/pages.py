@@ -19,7 +19,7 @@ from trucewatch.api import EVENT_SORTS, Trucewatch
 from trucewatch.events.ceasefire import PHASES
 from trucewatch.events.lexicon import STATUSES
 from trucewatch.events.ontology import ontology
-from trucewatch.model import Event, dyad_key
+from trucewatch.model import dyad_key
 from trucewatch.web import charts
 from trucewatch.web.params import ArticleId, RecordId, Side, Tw
 from trucewatch.web.templating import templates
@@ -33,9 +33,6 @@ RECENT = 5  # collapsed ceasefires, fastest-rising dyads and latest events on th
 PAGE_SIZES = (25, 50, 100, 200)
 DYAD_TABLE_ROWS = 200  # the dyad page charts every event but lists the latest these many
 MAP_TABLE_ROWS = 100
-# The map reads the newest these many matching events: every one must be read to be placed,
-# and beyond this a page would no longer load in a second (benchmarks/web.py).
-MAP_EVENTS = 20_000
 AROUND_CEASEFIRE = dt.timedelta(days=21)  # the escalation chart of a ceasefire shows this much either side
 CODE = re.compile(r"^[A-Za-z]{3}$")
 HEX = re.compile(r"^[0-9a-f]{4,64}$")
@@ -280,39 +277,13 @@ def events_page(request: Request, tw: Tw) -> HTMLResponse:
     )
 
 
-def places(events: list[Event]) -> list[dict[str, Any]]:
-    """Events with coordinates grouped by place and category: one map marker each."""
-    groups: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for e in events:
-        loc = e.location
-        if loc is None or loc.latitude is None or loc.longitude is None:
-            continue
-        key = (loc.name, loc.country, loc.latitude, loc.longitude, e.category)
-        group = groups.setdefault(
-            key,
-            {
-                "name": loc.name,
-                "country": loc.country,
-                "latitude": loc.latitude,
-                "longitude": loc.longitude,
-                "category": e.category,
-                "events": 0,
-                "killed": 0,
-            },
-        )
-        group["events"] += 1
-        if e.casualties and e.casualties.killed:
-            group["killed"] += e.casualties.killed.value
-    return sorted(groups.values(), key=lambda g: -g["events"])
-
-
 @router.get("/map", response_class=HTMLResponse)
 def map_page(request: Request, tw: Tw) -> HTMLResponse:
     """Events placed by their coordinates, coloured by category, over country outlines."""
     form = Form(request)
     filters = event_filters(form, tw)
-    total, events = tw.events_page("-date", MAP_EVENTS, **filters)
-    found = places(events)
+    total = tw.count_events(**filters)
+    found = tw.event_places(**filters)
     return render(
         request,
         "map.html",
@@ -321,7 +292,6 @@ def map_page(request: Request, tw: Tw) -> HTMLResponse:
         places=found[:MAP_TABLE_ROWS],
         located=sum(p["events"] for p in found),
         total=total,
-        shown=len(events),
         form=form.values,
         **choices(),
     )
