@@ -159,6 +159,19 @@ def test_undated_articles_take_the_furthest_phase_asserted(tmp_path: Path) -> No
     assert record["current_phase"] == "collapsed"
 
 
+def test_sides_blaming_each_other_make_a_claim_each(tmp_path: Path) -> None:
+    with trucewatch.open(str(tmp_path / "mutual.db")) as tw:
+        tw.ingest_text(
+            "Israel and Iran blamed each other for breaking the ceasefire on Tuesday.",
+            published=dt.datetime(2025, 6, 25, 9, tzinfo=dt.UTC),
+        )
+        found = tw.claims()
+    pairs = {(tuple(c["accuser"]["countries"]), tuple(c["accused"]["countries"])) for c in found}
+    assert pairs == {(("IRN",), ("ISR",)), (("ISR",), ("IRN",))}
+    assert len({c["id"] for c in found}) == 2
+    assert all(len(c["counter_accusations"]) == 1 for c in found)  # each answers the other
+
+
 def test_series_trend_and_flags_on_numbers_we_choose() -> None:
     start = dt.date(2025, 1, 1)
     rows = [

@@ -155,6 +155,13 @@ def test_modality(pipeline: Pipeline, text: str, status: str) -> None:
     assert status in statuses
 
 
+def test_sides_that_accuse_each_other_are_sources_and_targets(pipeline: Pipeline) -> None:
+    parsed = parse(pipeline, "Russia and Ukraine accused one another of shelling the plant.")
+    accusation = only(parsed.events, "ACCUSE")
+    assert countries(accusation.actors) == countries(accusation.targets) == {"RUS", "UKR"}
+    assert all(m.actor.country for e in parsed.events for m in e.actors)  # no actor called "one"
+
+
 def test_relative_clause_of_a_report_noun_is_not_alleged(pipeline: Pipeline) -> None:
     parsed = parse(pipeline, "The reports that reached Geneva said Russian forces shelled Kharkiv on Monday.")
     assert only(parsed.events, "ASSAULT").status == "asserted"

@@ -8,7 +8,8 @@ rebuilt.
 A claim comes from
 
 - an accusation (ACCUSE): the accuser, the accused, and what is alleged (the event the
-  accusation links to, or the accusation's own sentence);
+  accusation links to, or the accusation's own sentence); sides that accuse each other
+  ("Israel and Iran blamed each other") make one claim per accusing side;
 - an alleged event no accusation in the article carries ("claims that Iran is begging for a
   ceasefire"): accuser unknown, the accused the event's actors.
 
@@ -19,6 +20,7 @@ outlet of the article is then the one that disputes it.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -69,12 +71,30 @@ def article_claims(
         alleged = [by_id[i] for k, i in event.links if k == "alleges" and i in by_id]
         carried.update(e.id for e in alleged)
         accused = list(event.targets) or [m for e in alleged for m in e.actors]
-        rows.append(_claim(event, list(event.actors), accused, alleged, events, info, grammar))
+        for accuser, charged, claim_id in _each_way(event, accused):
+            rows.append(_claim(event, accuser, charged, alleged, events, info, grammar, claim_id=claim_id))
     for event in events:
         if event.status == "alleged" and event.id not in carried and event.category != "ACCUSE":
             source = event.attributed_to.text if event.attributed_to else None
             rows.append(_claim(event, [], list(event.actors), [event], events, info, grammar, source))
     return rows
+
+
+def _each_way(event: Event, accused: list[Mention]) -> list[tuple[list[Mention], list[Mention], str]]:
+    """(accuser, accused, claim id) of an accusation: itself, or one per side when the sides
+    accuse each other (the accused are then the accusers)."""
+    accusers = list(event.actors)
+    sides = sorted({s for m in accusers if (s := side(m))})
+    if len(sides) < 2 or sides != sorted({s for m in accused if (s := side(m))}):
+        return [(accusers, accused, event.id)]
+    return [
+        (
+            [m for m in accusers if side(m) == s],
+            [m for m in accused if side(m) != s],
+            hashlib.sha1(f"{event.id}:{s}".encode()).hexdigest()[:16],
+        )
+        for s in sides
+    ]
 
 
 def _claim(
@@ -86,6 +106,7 @@ def _claim(
     info: ArticleInfo,
     grammar: Grammar,
     source: str | None = None,
+    claim_id: str | None = None,
 ) -> dict[str, Any]:
     targets = {e.id for e in alleged} | {event.id}
     accuser_sides = {s for m in accuser if (s := side(m))}
@@ -105,7 +126,7 @@ def _claim(
     if dyad is not None and accuser_list[0] == accused_sides[0]:
         dyad = None
     record = {
-        "id": event.id,
+        "id": claim_id or event.id,
         "article_id": event.article_id,
         "date": event.date.date.isoformat() if event.date.date else None,
         "accuser": _party(accuser) if accuser else {"name": source, "countries": [], "words": []},
@@ -122,7 +143,7 @@ def _claim(
         "ceasefire": "ceasefire" in event.context,
     }
     return {
-        "id": event.id,
+        "id": claim_id or event.id,
         "article_id": event.article_id,
         "dyad": dyad,
         "date": event.date.date,

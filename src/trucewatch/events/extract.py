@@ -261,6 +261,8 @@ class EventExtractor:
         pronoun = self._pronoun(token, ctx)
         if pronoun is not None:
             return [pronoun]
+        if self._reciprocal(token):
+            return []  # "each other": the sources themselves (see _arguments)
         counted = _counted(token, self.grammar.quantity_nouns)
         if counted is not None:  # "dozens of civilians": the civilians
             return self._participants(counted, ctx, skip, unresolved)
@@ -412,6 +414,27 @@ class EventExtractor:
         found.targets = _known_first(
             [m for m in _unique(targets) if m.actor.key not in {a.actor.key for a in found.actors}]
         )
+        if not found.targets and len(found.actors) >= 2 and self._acts_on_each_other(token):
+            found.targets = list(found.actors)  # "Israel and Iran blamed each other"
+
+    def _reciprocal(self, token: Token) -> bool:
+        """ "each other", "one another" (headed by "other" or "one", the other word its det)."""
+        return any(
+            f"{c.lower_} {token.lower_}" in self.grammar.reciprocals
+            or f"{token.lower_} {c.lower_}" in self.grammar.reciprocals
+            for c in token.children
+            if c.dep_ == "det"
+        )
+
+    def _acts_on_each_other(self, trigger: Token) -> bool:
+        """Whether the trigger's object, or the object of one of its prepositions, is "each
+        other" ("blamed each other", "accusations against one another")."""
+        for child in trigger.children:
+            if self._reciprocal(child):
+                return True
+            if child.dep_ == "prep" and any(self._reciprocal(g) for g in child.children):
+                return True
+        return False
 
     def _slot_targets(self, token: Token, slots: Sequence[str], ctx: ArticleContext) -> list[Mention]:
         out: list[Mention] = []

@@ -60,6 +60,7 @@ class Grammar(_Frozen):
     pronouns: Pronouns
     dispute: tuple[str, ...]
     allegation_nouns: frozenset[str]
+    reciprocals: frozenset[str]
 
 
 @cache
