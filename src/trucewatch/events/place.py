@@ -476,8 +476,12 @@ class Gazetteer:
             i += max(size, 1)
 
     def _country_at(self, tokens: Sequence[Token], i: int) -> int:
+        """How many tokens from ``i`` (consecutive tokens of one sentence) name a country."""
+        doc_text = tokens[i].doc.text
+        start = tokens[i].idx
         for size in range(min(self.country_name_words, len(tokens) - i), 0, -1):
-            text = "".join(t.text_with_ws for t in tokens[i : i + size]).strip()
+            last = tokens[i + size - 1]
+            text = doc_text[start : last.idx + len(last.text)]
             key = fold(text)
             is_country = any(p.kind == "country" for p in self.names.get(key, ()))
             if is_country and (key not in self.exact_keys or text in self.exact_forms):
