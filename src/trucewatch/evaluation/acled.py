@@ -259,7 +259,7 @@ def _rows(csv_path: Path, limit: int | None) -> Iterator[tuple[str, dict[str, st
         for number, row in enumerate(reader, start=1):
             if limit is not None and number > limit:
                 return
-            row_id = (row.get("event_id_cnty") or row.get("data_id") or "").strip() or f"row-{number}"
+            row_id = (row.get("data_id") or "").strip() or f"row-{number}"
             yield row_id, row
 
 
