@@ -24,12 +24,10 @@ from trucewatch.model import as_dict
 from trucewatch.web.params import (
     PLAIN,
     ArticleId,
-    ArticleRef,
-    Category,
     Country,
     Day,
+    EventFilters,
     Limit,
-    MinConfidence,
     Offset,
     Phase,
     RecordId,
@@ -37,7 +35,6 @@ from trucewatch.web.params import (
     Side,
     Sort,
     Stance,
-    Status,
     Text,
     Tw,
     errors,
@@ -268,29 +265,12 @@ async def post_articles(
 @router.get("/events", response_model=Page, responses=errors(404, 422))
 def list_events(
     tw: Tw,
-    actor: Text = None,
-    country: Country = None,
-    category: Category = None,
-    status: Status = None,
-    since: Day = None,
-    until: Day = None,
-    article: ArticleRef = None,
-    min_confidence: MinConfidence = None,
+    filters: EventFilters,
     sort: Sort = "date",
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Page:
     """Stored events with their sentence; filters as in ``trucewatch events``."""
-    filters = {
-        "actor": actor,
-        "country": country,
-        "category": category,
-        "status": status,
-        "since": since,
-        "until": until,
-        "article_id": tw.resolve_article(article) if article else None,
-        "min_confidence": min_confidence,
-    }
     total, rows = tw.events_page(sort, limit, offset, **filters)
     return Page(total=total, limit=limit, offset=offset, items=[as_dict(e) for e in rows])
 

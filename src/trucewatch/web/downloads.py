@@ -23,16 +23,13 @@ from fastapi.responses import StreamingResponse
 from trucewatch.exports import CSV_COLUMNS, csv_row, write_records
 from trucewatch.model import Event, as_dict
 from trucewatch.web.params import (
-    ArticleRef,
-    Category,
     Country,
     Day,
-    MinConfidence,
+    EventFilters,
     Phase,
     Sector,
     Side,
     Stance,
-    Status,
     Text,
     Tw,
     errors,
@@ -118,29 +115,12 @@ def _records(name: str, fmt: Format, rows: list[dict[str, Any]]) -> StreamingRes
 def events(
     fmt: Format,
     tw: Tw,
-    actor: Text = None,
-    country: Country = None,
-    category: Category = None,
-    status: Status = None,
-    since: Day = None,
-    until: Day = None,
-    article: ArticleRef = None,
-    min_confidence: MinConfidence = None,
+    filters: EventFilters,
     a: Country = None,
     b: Country = None,
 ) -> StreamingResponse:
     """Events, by date, with the filters of the events table; ``a`` and ``b`` together keep the
     events between those two sides only (the dyad page's table)."""
-    filters = {
-        "actor": actor,
-        "country": country,
-        "category": category,
-        "status": status,
-        "since": since,
-        "until": until,
-        "article_id": tw.resolve_article(article) if article else None,
-        "min_confidence": min_confidence,
-    }
     found: Iterable[Event] = tw.dyad_events(a, b, **filters) if a and b else tw.iter_events(**filters)
     chunks = (
         _csv((csv_row(e) for e in found), CSV_COLUMNS) if fmt == "csv" else _json(as_dict(e) for e in found)

@@ -59,6 +59,34 @@ Side = Annotated[str, Path(pattern="^[A-Za-z]{3}$", description="A side: ISO alp
 Tw = Annotated[Trucewatch, Depends(workspace)]
 
 
+def _event_filters(
+    tw: Tw,
+    actor: Text = None,
+    country: Country = None,
+    category: Category = None,
+    status: Status = None,
+    since: Day = None,
+    until: Day = None,
+    article: ArticleRef = None,
+    min_confidence: MinConfidence = None,
+) -> dict[str, Any]:
+    """The event filters of ``trucewatch events``, as query parameters: what the events API and
+    the events download share (an article given by its id's first characters)."""
+    return {
+        "actor": actor,
+        "country": country,
+        "category": category,
+        "status": status,
+        "since": since,
+        "until": until,
+        "article_id": tw.resolve_article(article) if article else None,
+        "min_confidence": min_confidence,
+    }
+
+
+EventFilters = Annotated[dict[str, Any], Depends(_event_filters)]
+
+
 class ErrorBody(BaseModel):
     """Every error: what went wrong, and for bad parameters which ones."""
 
