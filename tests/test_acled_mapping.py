@@ -492,3 +492,27 @@ def test_an_event_with_no_place_happened_where_its_text_says() -> None:
     # its own place first
     placed = event("PROTEST", "demo", source=[group("CVL")], where=MONTERREY, id="e5")
     assert acled_row(placed, [placed, protest], "t1").iso3 == "MEX"
+
+
+def test_an_event_with_no_place_is_in_the_country_of_the_mission_that_reports_it() -> None:
+    observers = organisation("OSCE", "IGO", "IGO", kind="igo")
+    e = event(
+        "ASSAULT",
+        "heavy-weapons",
+        source=[observers],
+        text="The OSCE SMM recorded forty explosions near a village east of the line.",
+    )
+    assert acled_row(e, [e], "t1").iso3 == "UKR"
+    peacekeepers = event(
+        "ASSAULT",
+        "firearms",
+        target=[organisation("UNIFIL", "UNO", "MIL", kind="military")],
+        source=[group("REB")],
+        text="Gunmen fired on a UNIFIL patrol near the blue line.",
+    )
+    assert acled_row(peacekeepers, [peacekeepers], "t2").iso3 == "LBN"
+    # a place of its own comes first; a mission's words in lower case ("resolute support") are no name
+    placed = event("ASSAULT", "firearms", source=[observers], where=BEIRUT, text="The OSCE SMM said so.")
+    assert acled_row(placed, [placed], "t3").iso3 == "LBN"
+    plain = event("PROTEST", "demo", source=[state("FRA")], text="They voiced resolute support for it.")
+    assert acled_row(plain, [plain], "t4").iso3 == "FRA"

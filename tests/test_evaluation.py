@@ -536,3 +536,30 @@ def test_ceasefire_records_and_disputed_claims_are_scored(seed_files: tuple[Path
     wrong_parties = {"beta": DocOutput((), ({**record, "dyad": "RUS|GEO"},), ())}
     report = evaluate_seeds(gold, docs, lambda _paths: wrong_parties)
     assert {i.id: i.outcome for i in report.items}["g-cf"] == "missed"
+
+
+def test_acled_misses_of_one_field(acled_csv: Path) -> None:
+    report = evaluate_acled(acled_csv, fake_run([]), field="country")
+    assert [(m.id, m.ours) for m in report.misses] == [("X4", "(none) (-)")]
+    assert report.misses[0].gold == "Ukraine (UKR)" and "Novyi Lan" in report.misses[0].notes
+    located = evaluate_acled(acled_csv, fake_run([]), field="location")
+    assert [m.id for m in located.misses] == ["X4"]
+    with pytest.raises(InputError, match="not one of"):
+        evaluate_acled(acled_csv, fake_run([]), field="colour")
+
+
+def test_acled_a_retired_country_code_is_read_by_the_country_name(tmp_path: Path) -> None:
+    path = tmp_path / "old.csv"
+    row = {**ACLED_ROWS[1], "country": "Romania", "iso3": "ROM", "actor1": "Protesters (Romania)"}
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=ACLED_HEADER)
+        writer.writeheader()
+        writer.writerow({name: row.get(name, "") for name in ACLED_HEADER})
+    romania = {ACLED_ROWS[1]["data_id"]: (event("PROTEST", "demo", where=place("Cluj", "ROU")),)}
+
+    def run(inputs: Iterable[dict[str, Any]]) -> Iterator[tuple[str | None, tuple[Event, ...]]]:
+        for item in inputs:
+            yield item["id"], romania.get(item["id"], ())
+
+    report = evaluate_acled(path, run)
+    assert report.overall.accuracy["country"].hits == 1

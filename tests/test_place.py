@@ -14,7 +14,7 @@ import pytest
 from spacy.language import Language
 
 from trucewatch.errors import DataFileError
-from trucewatch.events.place import Gazetteer, cached_gazetteer, find_location, fold, own_name
+from trucewatch.events.place import Gazetteer, cached_gazetteer, find_location, fold, load_missions, own_name
 from trucewatch.model import Location
 from trucewatch.nlp import load_pipeline
 
@@ -562,3 +562,18 @@ def test_a_town_inside_its_state_outweighs_the_country_of_that_name(
     text = "Gunmen attacked Kagara (Rafi LGA, Niger) and killed a resident."
     location = place_of(nlp, gazetteer, text, "attacked", ["NER"])
     assert location is not None and (location.name, location.country) == ("Kagara", "NGA")
+
+
+def test_missions_name_the_one_country_they_work_in(tmp_path: Path) -> None:
+    missions = load_missions()
+    assert missions.countries("The OSCE SMM observed 12 explosions near a village.") == ["UKR"]
+    text = "UNIFIL and the United Nations  Mission in South\nSudan, then UNIFIL again."
+    assert missions.countries(text) == ["LBN", "SSD"]
+    assert missions.countries("the unifil base") == []  # an acronym counts only as written
+    assert missions.countries("The OSCE said the talks went well.") == []  # the OSCE works everywhere
+    extra = tmp_path / "missions.yaml"
+    extra.write_text("missions: [{name: Blue Watch Mission, aliases: [BWM], country: FJI}]", encoding="utf-8")
+    assert load_missions([extra]).countries("BWM patrols and the blue watch mission") == ["FJI"]
+    extra.write_text("missions: [{name: Nowhere Mission, country: Fiji}]", encoding="utf-8")
+    with pytest.raises(DataFileError, match="country"):
+        load_missions([extra])

@@ -32,7 +32,7 @@ from typing import Any
 
 from trucewatch.errors import InputError
 from trucewatch.evaluation.metrics import Ratio, macro_f1, same_place
-from trucewatch.events.acled import AcledRow, acled_row, country_code, most_salient
+from trucewatch.events.acled import AcledRow, acled_row, country_code, country_name, most_salient
 from trucewatch.model import Event
 
 Run = Callable[[Iterable[dict[str, Any]]], Iterator[tuple[str | None, tuple[Event, ...]]]]
@@ -133,7 +133,8 @@ class AcledScores:
 
 @dataclass(frozen=True)
 class AcledMiss:
-    """A row whose event type or sub-event type we got wrong, to read."""
+    """A row whose event type and sub-event type we got wrong (or another field: see
+    ``evaluate_acled``'s ``field``), to read."""
 
     id: str
     gold: str
@@ -226,7 +227,9 @@ def _int(value: str | None) -> int:
 
 def gold_of(row: dict[str, str], row_id: str) -> AcledGold:
     """The compared fields of one ACLED CSV row."""
-    iso3 = (row.get("iso3") or "").strip() or country_code(row.get("country"))
+    iso3 = (row.get("iso3") or "").strip()
+    if not country_name(iso3):  # none, or a retired code (older exports write ROM for Romania)
+        iso3 = country_code(row.get("country")) or iso3
     actor2 = (row.get("actor2") or "").strip()
     return AcledGold(
         id=row_id,
@@ -243,6 +246,15 @@ def gold_of(row: dict[str, str], row_id: str) -> AcledGold:
         fatalities=_int(row.get("fatalities")),
         conventions=bool(CONVENTIONS.search(row["notes"])),
     )
+
+
+def _field_values(result: RowResult, field: str) -> tuple[str, str]:
+    """ACLED's and our value of one measure of a row, as shown in a miss."""
+    g, o = result.gold, result.ours
+    if field == "country":
+        return f"{g.country} ({g.iso3 or '?'})", f"{o.country or NONE_LABEL} ({o.iso3 or '-'})"
+    ours = getattr(o, field)
+    return str(getattr(g, field)), NONE_LABEL if ours in ("", None) else str(ours)
 
 
 def _rows(csv_path: Path, limit: int | None) -> Iterator[tuple[str, dict[str, str]]]:
@@ -275,14 +287,20 @@ def _scores(results: list[RowResult]) -> AcledScores:
     return AcledScores(len(results), accuracy, f1)
 
 
-def evaluate_acled(csv_path: Path, run: Run, limit: int | None = None, examples: int = 10) -> AcledReport:
+def evaluate_acled(
+    csv_path: Path, run: Run, limit: int | None = None, examples: int = 10, field: str | None = None
+) -> AcledReport:
     """Run the system on the notes of each ACLED row and compare its coding with ACLED's.
 
     ``run`` receives the inputs ({"id", "text", "published"}) lazily, one per row with notes,
     and yields (id, events) in the same order (an id of None, from an input it could not read,
     is taken to be the next row). ``limit`` reads only the first rows; ``examples`` is how many
-    misses to keep for reading.
+    misses to keep for reading: rows whose event type or sub-event type we got wrong, or with
+    ``field`` (one of MEASURES, e.g. "country") the rows that measure counts wrong, with ACLED's
+    and our values of that field.
     """
+    if field is not None and field not in MEASURES:
+        raise InputError(f"{field!r} is not one of {', '.join(MEASURES)}")
     pending: deque[tuple[AcledGold, str]] = deque()
     pending_ids: set[str] = set()
     results: list[RowResult] = []
@@ -308,11 +326,17 @@ def evaluate_acled(csv_path: Path, run: Run, limit: int | None = None, examples:
         gold, notes = pending.popleft()
         pending_ids.discard(gold.id)
         row = acled_row(most_salient(events), events, gold.id)
-        results.append(RowResult(gold, replace(row, notes="")))
-        if len(misses) < examples and (
-            row.event_type != gold.event_type or row.sub_event_type != gold.sub_event_type
-        ):
-            shown = notes if len(notes) <= NOTES_SHOWN else notes[: NOTES_SHOWN - 3] + "..."
+        result = RowResult(gold, replace(row, notes=""))
+        results.append(result)
+        if len(misses) >= examples:
+            return
+        shown = notes if len(notes) <= NOTES_SHOWN else notes[: NOTES_SHOWN - 3] + "..."
+        if field is not None:
+            if result.checks().get(field, True):
+                return
+            theirs, ours = _field_values(result, field)
+            misses.append(AcledMiss(gold.id, theirs, ours, row.rule, shown))
+        elif row.event_type != gold.event_type or row.sub_event_type != gold.sub_event_type:
             misses.append(
                 AcledMiss(
                     gold.id,

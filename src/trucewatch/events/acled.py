@@ -23,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from trucewatch.errors import DataFileError
+from trucewatch.events.place import cached_missions
 from trucewatch.model import Actor, Event, Mention
 
 ACLED_FILE = Path(__file__).with_name("acled.yaml")
@@ -314,10 +315,12 @@ class _Side:
 
 def event_country(event: Event, events: Sequence[Event] = ()) -> str | None:
     """The country an event happened in (ISO alpha-3): its place, else its victims'; else the
-    country of the places the rest of its text (``events``) names; else its targets' or actors';
-    else those of the text's other events. A short report names its place once ("Clashes in
-    Marib. ... Two soldiers were killed."), and an event with no place of its own most likely
-    happened there rather than in its actors' home country."""
+    country of the places the rest of its text (``events``) names; else that of a mission
+    working in one country that its sentence, or the sentences of the text's events, name (the
+    OSCE SMM in Ukraine: events/missions.yaml); else its targets' or actors'; else those of the
+    text's other events. A short report names its place once ("Clashes in Marib. ... Two
+    soldiers were killed."), and an event with no place of its own most likely happened there
+    rather than in its actors' home country."""
     own: list[str | None] = [
         event.location.country if event.location else None,
         event.casualties.victims_country if event.casualties else None,
@@ -325,6 +328,10 @@ def event_country(event: Event, events: Sequence[Event] = ()) -> str | None:
     found = next((c for c in own if c and _is_country(c)), None)
     if found is None:
         found = _most_named([e.location.country if e.location else None for e in events])
+    if found is None:
+        sentences = dict.fromkeys([event.sentence_text, *(e.sentence_text for e in events)])
+        missions = cached_missions()
+        found = next((c for text in sentences for c in missions.countries(text) if _is_country(c)), None)
     if found is None:
         sides = [a.country for a in (*_agents(event.targets), *_agents(event.actors))]
         found = next((c for c in sides if c and _is_country(c)), None)
