@@ -13,7 +13,9 @@ import yaml
 from typer.testing import CliRunner
 
 import trucewatch
+from trucewatch.analysis.ceasefires import FROM_START, Change, Span, rebuild_from
 from trucewatch.analysis.escalation import series
+from trucewatch.analysis.update import touched
 from trucewatch.cli import app
 from trucewatch.store.schema import ceasefires, claims, escalation_daily
 
@@ -264,3 +266,105 @@ def test_cli_ceasefires_claims_escalation_report_export(corpus_db: Path, tmp_pat
     assert len(claims_json) == len(claims_out)
     bad = runner.invoke(app, [*db, "export", "--what", "claims", "--format", "acled-csv"])
     assert bad.exit_code == 2
+
+
+# The life of three truces between Russia and Ukraine, one article each step, then articles
+# that land among them: a violation inside the second truce, which the third already follows;
+# a statement of history (dated over 60 days before its article) about the second's collapse;
+# and an undated accusation, which joins the last record.
+TRUCES = [
+    ("Russia and Ukraine agreed to a ceasefire on Monday, officials in Kyiv and Moscow said.", (2025, 2, 4)),
+    (
+        "The ceasefire between Russia and Ukraine collapsed on Sunday as Russian forces shelled Kharkiv.",
+        (2025, 2, 10),
+    ),
+    ("Russia and Ukraine agreed to a new truce on Tuesday, officials in Kyiv and Moscow said.", (2025, 3, 5)),
+    (
+        "The truce between Russia and Ukraine collapsed on Saturday when Russian drones struck Odesa.",
+        (2025, 3, 16),
+    ),
+    ("Russia and Ukraine agreed to a ceasefire on Wednesday, brokered by Saudi Arabia.", (2025, 4, 3)),
+]
+LATE = [
+    (
+        "Ukraine accused Russia of violating the ceasefire on Friday with artillery fire near Kherson.",
+        (2025, 3, 8),
+    ),
+    (
+        "The truce between Russia and Ukraine collapsed on 15 March 2025 when drones struck Odesa.",
+        (2025, 6, 10),
+    ),
+    ("Ukraine accused Russia of violating the ceasefire with drone strikes near Kherson.", None),
+]
+
+
+def ingest_one(tw: trucewatch.Trucewatch, text: str, day: tuple[int, int, int] | None) -> set[Change]:
+    """Ingest one article; the changes its statements make to the RUS|UKR records."""
+    published = dt.datetime(*day, 9) if day else None
+    [article_id] = tw.ingest_text(text, published=published, outlet="Test Wire").added
+    dyads, _, _ = touched([tw.article(article_id)])
+    return dyads["RUS|UKR"]
+
+
+def test_statements_landing_among_stored_records_rebuild_from_the_record_before_them(tmp_path: Path) -> None:
+    db = tmp_path / "truces.db"
+    with trucewatch.open(str(db)) as tw:
+        for text, day in TRUCES:
+            ingest_one(tw, text, day)
+        firsts = []
+        for text, day in LATE:
+            spans = [Span(*row) for row in tw.store.ceasefire_spans("RUS|UKR")]
+            firsts.append((rebuild_from(spans, ingest_one(tw, text, day)), len(spans)))
+        incremental = derived(db)
+        records = tw.ceasefires()
+        tw.rebuild()
+    # each rebuilt only part of the records, though records followed the first two
+    assert firsts == [(1, 3), (1, 3), (2, 3)]
+    assert [(r["start_date"], r["end_date"]) for r in records] == [
+        ("2025-02-03", "2025-02-09"),
+        ("2025-03-04", "2025-03-15"),
+        ("2025-04-02", "2025-04-02"),
+    ]
+    second = records[1]
+    assert any(p["phase"] == "violation_alleged" for p in second["phases"])
+    assert len([s for p in second["phases"] if p["phase"] == "collapsed" for s in p["sources"]]) == 2
+    assert [p["phase"] for p in records[2]["phases"]] == ["agreed", "violation_alleged"]
+    assert [r["previous"] for r in records] == [None, records[0]["id"], records[1]["id"]]
+    assert incremental == derived(db)
+
+
+@pytest.mark.parametrize("seed", [3, 4, 5])
+def test_truces_in_any_order_equal_a_build_from_scratch(tmp_path: Path, seed: int) -> None:
+    steps = TRUCES + LATE
+    random.Random(seed).shuffle(steps)
+    db = tmp_path / "shuffled.db"
+    with trucewatch.open(str(db)) as tw:
+        for text, day in steps:
+            ingest_one(tw, text, day)
+        incremental = derived(db)
+        tw.rebuild()
+    assert incremental == derived(db)
+    assert len(incremental["ceasefires"]) == 3
+
+
+def test_where_changes_restart_a_dyads_records() -> None:
+    day = dt.date
+    spans = [
+        Span("a", day(2025, 1, 1), day(2025, 1, 10)),
+        Span("b", day(2025, 2, 1), day(2025, 2, 5)),
+        Span("c", day(2025, 3, 1), day(2025, 3, 3)),
+    ]
+    assert rebuild_from(spans, [Change(day(2025, 2, 20), False)]) == 1
+    assert rebuild_from(spans, [Change(day(2025, 3, 1), False)]) == 1  # may sort before c's first
+    assert rebuild_from(spans, [Change(day(2025, 1, 1), False)]) == 0
+    assert rebuild_from(spans, [Change(None, False)]) == 2  # undated: joins the last record
+    assert rebuild_from(spans, [Change(None, True)]) is None  # undated history joins none
+    assert rebuild_from(spans, [Change(day(2025, 2, 12), True)]) == 1  # within b's slack
+    assert rebuild_from(spans, [Change(day(2025, 2, 20), True)]) is None  # no record of its time
+    assert rebuild_from(spans, [Change(day(2024, 12, 30), True)]) is None  # before every record
+    assert rebuild_from(spans, [Change(day(2025, 2, 20), True), Change(None, False)]) == 2
+    assert rebuild_from(spans, [FROM_START]) == 0
+    assert rebuild_from([], [Change(day(2025, 2, 20), True)]) == 0
+    # b's span, with the slack, reaches c's start: history after c's start could join b
+    reaching = [spans[0], Span("b", day(2025, 2, 1), day(2025, 2, 25)), spans[2]]
+    assert rebuild_from(reaching, [Change(day(2025, 3, 2), False)]) == 1

@@ -165,7 +165,7 @@ def test_happenings_equal_a_fresh_build_whatever_the_order(tmp_path: Path) -> No
             tw.finish_pending()
             gone = articles[0].article.id  # and one article taken away again
             tw.store.delete_article(gone)
-            refresh(tw.store, set(), {gone}, set())
+            refresh(tw.store, {}, {gone}, set())
         builds.append(snapshot(str(db), tables))
     assert builds[0] == builds[1] == builds[2]
     fresh = tmp_path / "fresh.db"

@@ -6,15 +6,17 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, select
 
 import trucewatch
 from trucewatch.api import Trucewatch
 from trucewatch.errors import StoreError
 from trucewatch.model import Event
-from trucewatch.store.schema import metadata
+from trucewatch.store import migrate
+from trucewatch.store.schema import ceasefires, metadata
 
 from .conftest import EXAMPLES
 
@@ -39,6 +41,27 @@ def test_migrations_create_the_schema_the_code_expects(db_path: Path) -> None:
     with engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     assert diff == []
+
+
+def test_records_stored_before_their_last_day_was_a_column_get_it_from_their_record(
+    corpus_db: Path, tmp_path: Path
+) -> None:
+    # the corpus's records, put back in a database at the revision before the column
+    with trucewatch.open(str(corpus_db)) as tw:
+        stored = tw.store.ceasefire_records()
+    old = create_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    with old.begin() as conn:
+        command.upgrade(migrate.alembic_config(conn), "0004")
+        conn.execute(
+            ceasefires.insert(),
+            [{"id": r["id"], "dyad": r["dyad"], "phase": r["current_phase"], "record": r} for r in stored],
+        )
+    assert migrate.upgrade(old)
+    with old.connect() as conn:
+        ends = dict(conn.execute(select(ceasefires.c.id, ceasefires.c.end_date)).all())
+    old.dispose()
+    assert {k: v.isoformat() for k, v in ends.items() if v} == {r["id"]: r["end_date"] for r in stored}
+    assert all(r["end_date"] for r in stored)
 
 
 def test_ingesting_twice_stores_once(db_path: Path) -> None:

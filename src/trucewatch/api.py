@@ -21,13 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO, cast
 
-from trucewatch.analysis.ceasefires import build_records
+from trucewatch.analysis.ceasefires import FROM_START, build_records
 from trucewatch.analysis.ceasefires import windows as ceasefire_windows
 from trucewatch.analysis.claims import article_claims, with_responses
 from trucewatch.analysis.escalation import WINDOW, hourly, series
 from trucewatch.analysis.report import html_brief, markdown_brief
 from trucewatch.analysis.sides import event_dyads
-from trucewatch.analysis.update import rebuild, refresh, touched
+from trucewatch.analysis.update import Changes, rebuild, refresh, touched
 from trucewatch.batch import cached_pipeline, run_dask, run_local
 from trucewatch.config import Settings, load_settings
 from trucewatch.errors import ConfigError, InputError, NotFound
@@ -104,7 +104,7 @@ REFRESH_MOST = 1000
 class _Pending:
     """What stored articles touch, gathered until the derived rows are rebuilt for them."""
 
-    dyads: set[str] = field(default_factory=set)
+    dyads: Changes = field(default_factory=dict)
     articles: set[str] = field(default_factory=set)
     keys: set[tuple[str, dt.date]] = field(default_factory=set)
     since: float = field(default_factory=time.monotonic)
@@ -112,7 +112,8 @@ class _Pending:
 
     def add(self, parsed: Iterable[ParsedArticle]) -> None:
         dyads, articles, keys = touched(parsed)
-        self.dyads |= dyads
+        for dyad, changes in dyads.items():
+            self.dyads.setdefault(dyad, set()).update(changes)
         self.articles |= articles
         self.keys |= keys
 
@@ -129,7 +130,7 @@ class _Pending:
             started = time.monotonic()
             refresh(store, self.dyads, self.articles, self.keys)
             self.cost = time.monotonic() - started
-        self.dyads, self.articles, self.keys = set(), set(), set()
+        self.dyads, self.articles, self.keys = {}, set(), set()
         self.since = time.monotonic()
 
 
@@ -264,6 +265,9 @@ class Trucewatch:
             pending = _Pending()
             pending.add(self.store.article(i) for i in ids if self.store.has_article(i))
             pending.articles |= set(ids)
+            # The statements of a version these articles replaced are gone: rebuild their
+            # dyads' records from the start rather than from where the new ones fall.
+            pending.dyads = {dyad: {FROM_START} for dyad in pending.dyads}
             pending.flush(self.store)
 
     def fetch(

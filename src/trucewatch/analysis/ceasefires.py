@@ -13,19 +13,31 @@ Stages of :func:`build_records`, for the statements of one dyad:
    accusing side. Articles that disagree (holding, or broken) are all kept: the record's
    current phase is then marked contested, with both.
 
-Records are rebuilt per dyad from all its statements, so the result never depends on the order
-in which articles arrived.
+The records are a function of the dyad's statements alone, so they never depend on the order
+in which articles arrived. They need not be rebuilt from every statement each time some are
+added or removed: the walk of stage 2 looks back only at the current record (to decide whether
+a statement opens a new one) and at records whose span, give or take HISTORY_SLACK_DAYS,
+reaches a statement of history. So the walk up to a changed statement is the walk that built
+the stored records, and :func:`rebuild_from` names the first stored record that a set of
+changes can alter: the last one starting before a changed statement's day (an undated
+statement sorts last and joins the last record; a statement of history changes the first
+record of its time, and nothing when none is near), moved back past any earlier record whose
+span reaches into it. That record and those after it are rebuilt from the statements dated
+from its start (and the undated ones), the first linked to the record before it, whose id and
+link forward stay as they are: a record's id is its first statement's, which no change after
+it moves.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
 from trucewatch.analysis.sides import label
 from trucewatch.model import CeasefireMention, Mention
@@ -86,60 +98,72 @@ class _Item:
 
 @dataclass
 class _Record:
+    """A record being built: its statements in walk order, and what the walk asks of it kept
+    as they are added, so each step costs the same however long the record."""
+
     dyad: str
     items: list[_Item] = field(default_factory=list)
     previous: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    collapse: _Item | None = None  # the first statement that it collapsed
+    last_kept: dt.date | None = None  # the latest day of a phase that keeps the story going
 
-    def has(self, phase: str) -> bool:
-        return any(i.statement.phase == phase for i in self.items)
+    def add(self, item: _Item) -> None:
+        """Take the next statement of the walk (statements come in sort order)."""
+        self.items.append(item)
+        phase, day = item.statement.phase, item.day
+        if phase == "collapsed" and self.collapse is None:
+            self.collapse = item
+        if day is None:
+            return
+        self.start = day if self.start is None else min(self.start, day)
+        self.end = day if self.end is None else max(self.end, day)
+        if phase in KEEPING:
+            self.last_kept = day if self.last_kept is None else max(self.last_kept, day)
 
     def first(self, phase: str) -> _Item | None:
         dated = [i for i in self.items if i.statement.phase == phase]
         return min(dated, key=lambda i: i.sort_key()) if dated else None
-
-    def span(self) -> tuple[dt.date | None, dt.date | None]:
-        days = [d for i in self.items if (d := i.day) is not None]
-        return (min(days), max(days)) if days else (None, None)
 
 
 def _opens_new(record: _Record, item: _Item) -> bool:
     phase = item.statement.phase
     if phase not in OPENING or item.day is None or item.statement.status != "asserted":
         return False  # a truce scheduled or hoped for does not start a new record
-    collapse = record.first("collapsed")
+    collapse = record.collapse
     if collapse is not None and collapse.day is not None and item.day > collapse.day:
         return True
-    kept = [i.day for i in record.items if i.statement.phase in KEEPING and i.day is not None]
-    return bool(kept) and (item.day - max(kept)).days > NEW_TRUCE_DAYS
+    return record.last_kept is not None and (item.day - record.last_kept).days > NEW_TRUCE_DAYS
 
 
-def group(items: Sequence[_Item]) -> list[_Record]:
-    """Records of one dyad from its statements (stage 2)."""
+def group(items: Sequence[_Item], previous: str | None = None) -> list[_Record]:
+    """Records of one dyad from its statements (stage 2); the first is linked to ``previous``."""
     records: list[_Record] = []
     dyad = statement_dyad(items[0].statement) if items else ""
+    slack = dt.timedelta(days=HISTORY_SLACK_DAYS)
+    # Records whose span, with the slack, still reaches the walk's day. Days only grow along
+    # the walk, so a record left behind never comes back: it could only grow by a statement of
+    # history that it reaches. Each lookup then costs the few records of recent weeks.
+    reaching: list[_Record] = []
     for item in sorted(items, key=lambda i: i.sort_key()):
+        day = item.day
         if item.statement.historical:
-            home = _record_of_time(records, item.day)
+            if day is None:
+                continue
+            reaching = [r for r in reaching if r.end is not None and day <= r.end + slack]
+            home = next((r for r in reaching if r.start is not None and r.start - slack <= day), None)
             if home is not None:
-                home.items.append(item)
+                home.add(item)
             continue
         if not records:
-            records.append(_Record(dyad or ""))
+            records.append(_Record(dyad or "", previous=previous))
+            reaching.append(records[-1])
         elif _opens_new(records[-1], item):
             records.append(_Record(dyad or "", previous=_record_id(records[-1])))
-        records[-1].items.append(item)
+            reaching.append(records[-1])
+        records[-1].add(item)
     return [r for r in records if r.items]
-
-
-def _record_of_time(records: Sequence[_Record], day: dt.date | None) -> _Record | None:
-    if day is None:
-        return None
-    slack = dt.timedelta(days=HISTORY_SLACK_DAYS)
-    for record in records:
-        start, end = record.span()
-        if start is not None and end is not None and start - slack <= day <= end + slack:
-            return record
-    return None
 
 
 def _record_id(record: _Record) -> str:
@@ -243,8 +267,8 @@ def describe(record: _Record) -> dict[str, Any]:
         "previous": record.previous,
         "articles": sorted({i.statement.article_id for i in items}),
         "outlets": sorted({o for i in items if (o := i.info.outlet)}),
-        "start_date": _iso(record.span()[0]),
-        "end_date": _iso(record.span()[1]),
+        "start_date": _iso(record.start),
+        "end_date": _iso(record.end),
     }
 
 
@@ -276,21 +300,94 @@ def build_records(
     statements: Iterable[tuple[CeasefireMention, ArticleInfo]],
 ) -> dict[str, list[dict[str, Any]]]:
     """Every dyad's ceasefire records from its statements."""
-    by_dyad: dict[str, list[_Item]] = defaultdict(list)
+    by_dyad: dict[str, list[tuple[CeasefireMention, ArticleInfo]]] = defaultdict(list)
     for statement, info in statements:
         dyad = statement_dyad(statement)
         if dyad is not None:
-            by_dyad[dyad].append(_Item(statement, info))
-    out: dict[str, list[dict[str, Any]]] = {}
-    for dyad, items in by_dyad.items():
-        records = group(items)
-        described = [describe(r) for r in records]
-        for before, after in pairwise(described):
-            before["next"] = after["id"]
-        for record in described:
-            record.setdefault("next", None)
-        out[dyad] = described
-    return out
+            by_dyad[dyad].append((statement, info))
+    return {dyad: dyad_records(found) for dyad, found in by_dyad.items()}
+
+
+def dyad_records(
+    statements: Iterable[tuple[CeasefireMention, ArticleInfo]], previous: str | None = None
+) -> list[dict[str, Any]]:
+    """The records of one dyad's statements, in order, each linked to the next; the first is
+    linked back to ``previous`` (a stored record before them, when only the rest is rebuilt)."""
+    described = [describe(r) for r in group([_Item(s, i) for s, i in statements], previous)]
+    for before, after in pairwise(described):
+        before["next"] = after["id"]
+    if described:
+        described[-1]["next"] = None
+    return described
+
+
+class Change(NamedTuple):
+    """A statement added to or removed from a dyad: where it sits in the walk of stage 2."""
+
+    day: dt.date | None
+    historical: bool
+
+
+# A change before any record: the dyad is rebuilt from its first statement (when what changed
+# is not known, as for articles an interrupted run stored).
+FROM_START = Change(dt.date.min, historical=False)
+
+
+def change_of(statement: CeasefireMention, info: ArticleInfo) -> Change:
+    """Where a statement added or removed sits among its dyad's statements."""
+    return Change(_Item(statement, info).day, statement.historical)
+
+
+class Span(NamedTuple):
+    """A stored record's id and first and last days: all a change needs to find its place."""
+
+    id: str
+    start: dt.date | None
+    end: dt.date | None
+
+
+def rebuild_from(spans: Sequence[Span], changes: Iterable[Change]) -> int | None:
+    """The index of the first stored record (``spans``, in order) that ``changes`` can alter,
+    or None when they alter none (statements of history with no record of their time)."""
+    if not spans or any(s.start is None for s in spans):
+        return 0  # no records, or one of undated statements only: build it all
+    starts = [s.start for s in spans if s.start is not None]
+    first: int | None = None
+    for change in changes:
+        reach = _reach(spans, starts, change)
+        if reach is not None:
+            first = reach if first is None else min(first, reach)
+    if first is None:
+        return None
+    # Statements from the first rebuilt record's start on must not reach back into an earlier
+    # record: start from the latest record that no earlier one reaches, with the slack.
+    slack = dt.timedelta(days=HISTORY_SLACK_DAYS)
+    latest, reached = 0, dt.date.min
+    for index, span in enumerate(spans[: first + 1]):
+        if span.start is not None and reached < span.start:
+            latest = index
+        if span.end is not None:
+            reached = max(reached, span.end + slack)
+    return latest
+
+
+def _reach(spans: Sequence[Span], starts: list[dt.date], change: Change) -> int | None:
+    """The first stored record that one change can alter, None for none."""
+    if change.day is None:
+        # undated: sorted after every dated statement, it joins the last record, unless it is
+        # history, which only joins a record of its time
+        return None if change.historical else len(spans) - 1
+    if not change.historical:
+        # the last record starting before its day; a record starting on that day may start
+        # after it, on a statement published later
+        return max(bisect_left(starts, change.day) - 1, 0)
+    slack = dt.timedelta(days=HISTORY_SLACK_DAYS)
+    for index, span in enumerate(spans):
+        if span.start is not None and span.start > change.day:
+            break
+        if span.end is not None and change.day <= span.end + slack:
+            return index
+    return None
 
 
 def windows(records: Iterable[dict[str, Any]]) -> list[tuple[str, dt.date, dt.date]]:

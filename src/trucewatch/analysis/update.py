@@ -2,9 +2,15 @@
 
 :func:`refresh` rebuilds only what some articles touch: the ceasefire records of the dyads their
 statements name, their own claims, and the escalation rows of the (dyad, day) keys their events
-fall on, each from all the stored data for that key. Because every derived row is a function of
-the stored statements and events for its key alone, the tables equal a build from scratch
-(:func:`rebuild`) whatever order the articles arrived in.
+fall on. Claims and escalation rows are rebuilt from all the stored data for their key, which
+is bounded (an article, a day). A dyad's statements are not: they grow with the corpus, so its
+records are rebuilt only from the first record that the added or removed statements can change
+(see analysis/ceasefires.py for why the ones before it cannot), reading only the statements
+from that record's start on; a refresh then costs what the recent weeks of a dyad hold, not
+its whole history. Because every derived row is a function of the stored statements and events
+for its key alone, and the records kept are those that a walk over all statements would build
+unchanged, the tables equal a build from scratch (:func:`rebuild`) whatever order the articles
+arrived in.
 """
 
 from __future__ import annotations
@@ -14,43 +20,53 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from trucewatch.analysis.ceasefires import build_records
+from trucewatch.analysis.ceasefires import Change, Span, change_of, dyad_records, rebuild_from
 from trucewatch.analysis.claims import article_claims
 from trucewatch.analysis.duplicates import refresh_duplicates, refresh_reports, report_row
 from trucewatch.analysis.escalation import daily_row, keys_of
 from trucewatch.events.grammar import grammar
 from trucewatch.model import Event, ParsedArticle
-from trucewatch.store import Store, chunks, statement_dyad
+from trucewatch.store import ArticleInfo, Store, chunks, statement_dyad
 
 # Articles whose events, and days whose events, are read at once by a rebuild.
 ARTICLES_AT_ONCE = 200
 DAYS_AT_ONCE = 20
 
 
-def touched(parsed: Iterable[ParsedArticle]) -> tuple[set[str], set[str], set[tuple[str, dt.date]]]:
-    """The dyads (ceasefires), articles (claims) and (dyad, day) keys (escalation) to rebuild."""
-    dyads: set[str] = set()
+# The statements added to or removed from each dyad, by where they sit in its records' walk.
+Changes = dict[str, set[Change]]
+
+
+def touched(parsed: Iterable[ParsedArticle]) -> tuple[Changes, set[str], set[tuple[str, dt.date]]]:
+    """The dyads (ceasefires) with their changed statements, and the articles (claims) and
+    (dyad, day) keys (escalation) to rebuild."""
+    dyads: Changes = defaultdict(set)
     articles: set[str] = set()
     keys: set[tuple[str, dt.date]] = set()
     for p in parsed:
         articles.add(p.article.id)
-        dyads |= {d for c in p.ceasefires if (d := statement_dyad(c))}
+        info = ArticleInfo(p.article.published, p.article.outlet, p.article.title)
+        for c in p.ceasefires:
+            if dyad := statement_dyad(c):
+                dyads[dyad].add(change_of(c, info))
         keys |= keys_of(p.events)
-    return dyads, articles, keys
+    return dict(dyads), articles, keys
 
 
-def refresh(store: Store, dyads: set[str], article_ids: set[str], keys: set[tuple[str, dt.date]]) -> None:
+def refresh(store: Store, dyads: Changes, article_ids: set[str], keys: set[tuple[str, dt.date]]) -> None:
     """Rebuild the derived rows for these dyads, articles and keys, and take the articles off
     the refresh queue; under a lock, so that processes writing to one database take turns."""
     with store.exclusive("refresh"):
         _refresh(store, dyads, article_ids, keys)
 
 
-def _refresh(store: Store, dyads: set[str], article_ids: set[str], keys: set[tuple[str, dt.date]]) -> None:
+def _refresh(store: Store, dyads: Changes, article_ids: set[str], keys: set[tuple[str, dt.date]]) -> None:
     # Read a dyad, a slice of articles or a slice of days at a time: a rebuild of many articles
     # (a long run's batch, or `rebuild`) then holds no more than the busiest key's data.
     ceasefire_rows = {
-        dyad: _ceasefire_rows(dyad, build_records(store.ceasefire_mentions([dyad]))) for dyad in dyads
+        dyad: rows
+        for dyad, changes in dyads.items()
+        if (rows := _ceasefire_update(store, dyad, changes)) is not None
     }
     infos = store.article_infos(article_ids)
     claim_rows: dict[str, list[dict[str, Any]]] = {a: [] for a in article_ids}
@@ -83,16 +99,28 @@ def _refresh(store: Store, dyads: set[str], article_ids: set[str], keys: set[tup
     store.replace_derived(ceasefire_rows, claim_rows, escalation, article_ids)
 
 
-def _ceasefire_rows(dyad: str, records: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    return [
+def _ceasefire_update(
+    store: Store, dyad: str, changes: set[Change]
+) -> tuple[dt.date | None, list[dict[str, Any]]] | None:
+    """The rows of a dyad's records from the first that ``changes`` can alter (with that
+    record's start date; None when all are rebuilt), or None when they alter none."""
+    spans = [Span(*row) for row in store.ceasefire_spans(dyad)]
+    first = rebuild_from(spans, changes)
+    if first is None:
+        return None
+    since = spans[first].start if first else None
+    previous = spans[first - 1].id if first else None
+    records = dyad_records(store.ceasefire_mentions([dyad], since), previous)
+    return since, [
         {
             "id": r["id"],
             "dyad": dyad,
             "start_date": dt.date.fromisoformat(r["start_date"]) if r["start_date"] else None,
+            "end_date": dt.date.fromisoformat(r["end_date"]) if r["end_date"] else None,
             "phase": r["current_phase"],
             "record": r,
         }
-        for r in records.get(dyad, [])
+        for r in records
     ]
 
 

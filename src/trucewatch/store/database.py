@@ -326,19 +326,44 @@ class Store(FeedStore, ReportStore):
 
     # ceasefire statements and the derived tables (analysis/ builds them; the store keeps them)
     def ceasefire_mentions(
-        self, dyads: Iterable[str] | None = None
+        self, dyads: Iterable[str] | None = None, since: dt.date | None = None
     ) -> list[tuple[CeasefireMention, ArticleInfo]]:
-        """Ceasefire statements (of these dyads, or all) with their article's date and outlet."""
+        """Ceasefire statements (of these dyads, or all) with their article's date and outlet;
+        with ``since``, only those of that day or later (by their own date, else their
+        article's) and those with no date at all: what a rebuild from that day on reads."""
         query = select(
             ceasefire_mentions.c.record, articles.c.published, articles.c.outlet, articles.c.title
         ).join(articles, articles.c.id == ceasefire_mentions.c.article_id)
         if dyads is not None:
             query = query.where(ceasefire_mentions.c.dyad.in_(list(dyads)))
+        queries = [query]
+        if since is not None:
+            # Two queries, each a range of the (dyad, date) index: one OR would scan the dyad.
+            published = articles.c.published
+            queries = [
+                query.where(ceasefire_mentions.c.date >= since),
+                query.where(
+                    ceasefire_mentions.c.date.is_(None),
+                    published.is_(None) | (published >= dt.datetime.combine(since, dt.time())),
+                ),
+            ]
         with self._errors("read ceasefire statements"), self.engine.connect() as conn:
             return [
                 (ceasefire_mention_from_dict(r.record), ArticleInfo(r.published, r.outlet, r.title))
-                for r in conn.execute(query.order_by(ceasefire_mentions.c.id))
+                for q in queries
+                for r in conn.execute(q.order_by(ceasefire_mentions.c.id))
             ]
+
+    def ceasefire_spans(self, dyad: str) -> list[tuple[str, dt.date | None, dt.date | None]]:
+        """The id, first and last day of each stored record of ``dyad``, oldest first: where a
+        refresh finds the records that new statements can change, without reading them."""
+        query = (
+            select(ceasefires.c.id, ceasefires.c.start_date, ceasefires.c.end_date)
+            .where(ceasefires.c.dyad == dyad)
+            .order_by(ceasefires.c.start_date.is_(None), ceasefires.c.start_date, ceasefires.c.id)
+        )
+        with self._errors("read ceasefires"), self.engine.connect() as conn:
+            return [(r.id, r.start_date, r.end_date) for r in conn.execute(query)]
 
     def article_infos(self, ids: Iterable[str]) -> dict[str, ArticleInfo]:
         """Publication time, outlet and title of the given articles."""
@@ -353,19 +378,23 @@ class Store(FeedStore, ReportStore):
 
     def replace_derived(
         self,
-        ceasefire_records: dict[str, list[dict[str, Any]]],
+        ceasefire_records: dict[str, tuple[dt.date | None, list[dict[str, Any]]]],
         claim_records: dict[str, list[dict[str, Any]]],
         escalation_rows: dict[tuple[str, dt.date], dict[str, Any] | None],
         refreshed: Iterable[str] = (),
     ) -> None:
-        """Swap, in one transaction, the ceasefire records of some dyads, the claims of some
-        articles and the escalation rows of some (dyad, day) keys for freshly built ones, and
-        take the ``refreshed`` articles off the refresh queue."""
+        """Swap, in one transaction, the ceasefire records of some dyads (each from a start
+        date on, or all of them for None), the claims of some articles and the escalation rows
+        of some (dyad, day) keys for freshly built ones, and take the ``refreshed`` articles off
+        the refresh queue."""
         with self._errors("update ceasefires, claims and escalation"), self.engine.begin() as conn:
             for part in chunks(sorted(set(refreshed))):
                 conn.execute(delete(refresh_queue).where(refresh_queue.c.article_id.in_(part)))
-            for dyad, records in ceasefire_records.items():
-                conn.execute(delete(ceasefires).where(ceasefires.c.dyad == dyad))
+            for dyad, (since, records) in ceasefire_records.items():
+                old = delete(ceasefires).where(ceasefires.c.dyad == dyad)
+                if since is not None:
+                    old = old.where(ceasefires.c.start_date.is_(None) | (ceasefires.c.start_date >= since))
+                conn.execute(old)
                 if records:
                     conn.execute(insert(ceasefires), records)
             for article_id, records in claim_records.items():

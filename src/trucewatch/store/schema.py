@@ -127,18 +127,21 @@ ceasefire_mentions = Table(
     Column("dyad", String(40)),
     Column("date", Date),
     Column("record", JSON, nullable=False),
-    Index("ix_ceasefire_mentions_dyad", "dyad"),
+    Index("ix_ceasefire_mentions_dyad_date", "dyad", "date"),
     Index("ix_ceasefire_mentions_article", "article_id"),
 )
 
 # Derived tables, rebuilt per dyad (or dyad and day) whenever an article touching them arrives,
-# so that they always equal a build from scratch (analysis/update.py).
+# so that they always equal a build from scratch (analysis/update.py). A ceasefire record's
+# first and last days are columns so that a refresh finds the records new statements can
+# change without reading them all.
 ceasefires = Table(
     "ceasefires",
     metadata,
     Column("id", String(16), primary_key=True),
     Column("dyad", String(40), nullable=False),
     Column("start_date", Date),
+    Column("end_date", Date),
     Column("phase", String(20), nullable=False),
     Column("record", JSON, nullable=False),
     Index("ix_ceasefires_dyad", "dyad"),
