@@ -11,14 +11,23 @@ For each corpus size (``--sizes``, default 1000,10000,100000):
    ``batch --dask --workers 2``; on SQLite and on PostgreSQL (a throwaway server, when one is
    installed; its own memory is not counted).
 
+Memory is the peak of the process tree's proportional set size (PSS, from
+/proc/PID/smaps_rollup; RSS where that is missing): worker processes forked from the parent
+share its pages (spaCy's model, the gazetteer), and a sum of their RSS would count each shared
+page once per process; PSS splits a shared page among the processes sharing it, so the sum is
+what the run costs the machine. The RSS sum is kept beside it for comparison with older
+figures, and each run's memory is also logged once a minute (``memory_timeline``: seconds,
+PSS in MB), which shows whether it grows with the corpus or levels off.
+
 Prints a table (seconds, articles per second, time against spaCy's for the same articles, peak
 memory of the process tree, and the machine's load average, since other work on the machine
 slows a run down) and the speed-up of two workers over one; each result is also
 appended to ``--out`` as a JSON line the moment it is known, so that a long run left in the
-background reports what finished.
+background reports what finished. ``--keep DIR`` keeps the SQLite databases there, for a look
+at what a run stored.
 
 Run: ``python benchmarks/scale.py [--sizes 1000,10000] [--databases sqlite,postgresql]
-[--runs single,workers2,dask]``.
+[--runs single,workers2,dask] [--keep DIR]``.
 """
 
 from __future__ import annotations
@@ -37,6 +46,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -102,28 +112,54 @@ def spacy_rate(corpus: Path, sample: int) -> float:
     return len(texts) / (time.perf_counter() - started)
 
 
-def tree_rss(process: psutil.Process) -> int:
-    """Resident memory of a process and all its descendants, in bytes."""
-    total = 0
+def own_memory(process: psutil.Process) -> tuple[int, int]:
+    """A process's (PSS, RSS) in bytes; its RSS twice where the kernel gives no PSS."""
+    rss = process.memory_info().rss
+    try:
+        rollup = Path(f"/proc/{process.pid}/smaps_rollup").read_text(encoding="ascii")
+    except OSError:
+        return rss, rss
+    found = re.search(r"^Pss:\s+(\d+) kB", rollup, re.MULTILINE)
+    return (int(found.group(1)) * 1024 if found else rss), rss
+
+
+def tree_memory(process: psutil.Process) -> tuple[int, int]:
+    """(PSS, RSS) of a process and all its descendants, in bytes."""
+    pss = rss = 0
     for p in [process, *process.children(recursive=True)]:
         with contextlib.suppress(psutil.Error):
-            total += p.memory_info().rss
-    return total
+            own_pss, own_rss = own_memory(p)
+            pss, rss = pss + own_pss, rss + own_rss
+    return pss, rss
 
 
-def timed(command: list[str]) -> tuple[float, int]:
-    """Run ``command``; its wall time and the peak memory of its process tree."""
+@dataclass
+class Memory:
+    """What the sampler saw of a run's process tree."""
+
+    peak_pss: int = 0
+    peak_rss: int = 0
+    timeline: list[tuple[int, int]] = field(default_factory=list)  # (seconds, PSS in MB)
+
+
+def timed(command: list[str]) -> tuple[float, Memory]:
+    """Run ``command``; its wall time and the memory of its process tree."""
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     watched = psutil.Process(child.pid)
-    peak = 0
+    memory = Memory()
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        logged = 0.0
         while not done.is_set():
             with contextlib.suppress(psutil.Error):
-                peak = max(peak, tree_rss(watched))
+                pss, rss = tree_memory(watched)
+                memory.peak_pss, memory.peak_rss = max(memory.peak_pss, pss), max(memory.peak_rss, rss)
+                elapsed = time.perf_counter() - started
+                if elapsed - logged >= 60:
+                    memory.timeline.append((round(elapsed), round(pss / 2**20)))
+                    logged = elapsed
             time.sleep(0.2)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -139,16 +175,20 @@ def timed(command: list[str]) -> tuple[float, int]:
                     p.kill()
     if child.returncode not in (0, 1):  # 1: some inputs rejected, the rest stored
         raise RuntimeError(f"{' '.join(command)} failed: {err[-2000:]}")
-    return time.perf_counter() - started, peak
+    return time.perf_counter() - started, memory
 
 
 @contextlib.contextmanager
-def databases(names: list[str], folder: Path) -> Iterator[dict[str, Callable[[str], str]]]:
-    """A factory of fresh database URLs for each database kind asked for (and available)."""
+def databases(
+    names: list[str], folder: Path, keep: Path | None = None
+) -> Iterator[dict[str, Callable[[str], str]]]:
+    """A factory of fresh database URLs for each database kind asked for (and available);
+    SQLite files go to ``keep`` when given, else to ``folder``."""
     factories: dict[str, Callable[[str], str]] = {}
     with contextlib.ExitStack() as stack:
         if "sqlite" in names:
-            factories["sqlite"] = lambda label: str(folder / f"{label}.db")
+            files = keep or folder
+            factories["sqlite"] = lambda label: str(files / f"{label}.db")
         if "postgresql" in names:
             binaries = pgserver.bindir()
             if binaries is None:
@@ -166,18 +206,21 @@ def main() -> None:
     parser.add_argument("--runs", default="single,workers2,dask")
     parser.add_argument("--spacy-sample", type=int, default=500)
     parser.add_argument("--out", type=Path, default=Path("scale-results.jsonl"))
+    parser.add_argument("--keep", type=Path, help="folder to keep the SQLite databases in")
     args = parser.parse_args()
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stopped: still stop the database server
     sizes = [int(s) for s in args.sizes.split(",")]
     runs = args.runs.split(",")
     results: list[dict[str, Any]] = []
     header = (
-        f"{'articles':>9} {'database':<11}{'run':<10}{'seconds':>9}{'art/s':>8}{'x spaCy':>9}{'peak MB':>9}"
-        f"{'load':>6}"
+        f"{'articles':>9} {'database':<11}{'run':<10}{'seconds':>9}{'art/s':>8}{'x spaCy':>9}{'PSS MB':>9}"
+        f"{'RSS MB':>9}{'load':>6}"
     )
     with (
         tempfile.TemporaryDirectory(prefix="trucewatch-scale-") as tmp,
-        databases(args.databases.split(","), Path(tmp)) as factories,
+        databases(args.databases.split(","), Path(tmp), args.keep) as factories,
     ):
         print(header, flush=True)
         for size in sizes:
@@ -189,7 +232,7 @@ def main() -> None:
                     db = factory(f"s{size}_{run}")
                     command = [sys.executable, "-m", "trucewatch", "--db", db]
                     command += [part.format(corpus=corpus) for part in RUNS[run]]
-                    seconds, peak = timed(command)
+                    seconds, memory = timed(command)
                     rate = size / seconds
                     row = {
                         "articles": size,
@@ -199,15 +242,18 @@ def main() -> None:
                         "articles_per_s": round(rate, 2),
                         "spacy_articles_per_s": round(yardstick, 2),
                         "x_spacy": round(yardstick / rate, 2),
-                        "peak_mb": round(peak / 2**20),
+                        "peak_mb": round(memory.peak_pss / 2**20),
+                        "peak_rss_mb": round(memory.peak_rss / 2**20),
                         "load": round(os.getloadavg()[0], 1),
+                        "memory_timeline": memory.timeline,
                     }
                     results.append(row)
                     with args.out.open("a", encoding="utf-8") as out:
                         out.write(json.dumps(row) + "\n")
                     print(
                         f"{size:>9} {db_name:<11}{run:<10}{seconds:>9.1f}{rate:>8.2f}"
-                        f"{yardstick / rate:>9.2f}{peak / 2**20:>9.0f}{row['load']:>6.1f}",
+                        f"{yardstick / rate:>9.2f}{row['peak_mb']:>9}{row['peak_rss_mb']:>9}"
+                        f"{row['load']:>6.1f}",
                         flush=True,
                     )
             corpus.unlink()
