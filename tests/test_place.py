@@ -577,3 +577,68 @@ def test_missions_name_the_one_country_they_work_in(tmp_path: Path) -> None:
     extra.write_text("missions: [{name: Nowhere Mission, country: Fiji}]", encoding="utf-8")
     with pytest.raises(DataFileError, match="country"):
         load_missions([extra])
+
+
+def first_place(nlp: Language, gazetteer: Gazetteer, text: str, trigger: str) -> Location | None:
+    """The place of the event whose trigger is in the first sentence of a longer text."""
+    doc = nlp(text)
+    sentence = next(iter(doc.sents))
+    anchor = next(t for t in sentence if t.text == trigger)
+    return find_location(sentence, anchor, gazetteer, [])
+
+
+def test_an_ambiguous_name_is_read_in_the_country_the_rest_of_the_text_names(
+    nlp: Language, gazetteer: Gazetteer
+) -> None:
+    alone = "Students marched through Tripoli on Tuesday."
+    assert place_of(nlp, gazetteer, alone, "marched").country == "LBY"  # the larger Tripoli
+    lebanon = first_place(nlp, gazetteer, alone + " The crisis in Lebanon has emptied the banks.", "marched")
+    assert inside(lebanon, "Tripoli, Lebanon")
+    libya = first_place(nlp, gazetteer, alone + " Libya's rival governments blamed each other.", "marched")
+    assert inside(libya, "Tripoli, Lebanon") is False and libya is not None and libya.country == "LBY"
+    # a demonym and a subdivision point the same way as a country name
+    demonym = first_place(nlp, gazetteer, alone + " Lebanese banks stayed closed.", "marched")
+    assert demonym is not None and demonym.country == "LBN"
+    akkar = first_place(nlp, gazetteer, alone + " Roads to Akkar were blocked too.", "marched")
+    assert akkar is not None and akkar.country == "LBN"
+    # Al Jawf: a governorate of Yemen, a province of Saudi Arabia, a district of Libya
+    yemen = first_place(
+        nlp, gazetteer, "Jets struck Al Jawf overnight. Yemeni officials gave no toll.", "struck"
+    )
+    assert yemen is not None and yemen.country == "YEM"
+    saudi = first_place(nlp, gazetteer, "Jets struck Al Jawf overnight. Riyadh gave no toll.", "struck")
+    assert saudi is not None and saudi.country != "YEM"
+
+
+def test_a_mission_that_works_in_one_country_points_to_it(nlp: Language, gazetteer: Gazetteer) -> None:
+    text = "The OSCE SMM recorded twelve explosions near Kalinovo on Monday."
+    location = first_place(nlp, gazetteer, text, "recorded")
+    assert location is not None and location.country == "UKR"
+
+
+def test_subdivisions_below_the_top_level_are_known(nlp: Language, gazetteer: Gazetteer) -> None:
+    soum = gazetteer.resolve("Soum")  # a province of Burkina Faso (BF-SOM, under BF-12)
+    assert soum is not None and (soum.country, soum.precision) == ("BFA", "admin2")
+    text = "Gunmen burned the school in Tiembara (Tiembara, Soum) on Monday."
+    location = place_of(nlp, gazetteer, text, "burned")
+    assert location is not None and location.country == "BFA"
+    # a district named after its town is the town; a city of the name elsewhere beats a district
+    mangochi = gazetteer.resolve("Mangochi")
+    assert mangochi is not None and mangochi.precision == "city"
+    laguna = place_of(nlp, gazetteer, "Police shot a man in Barangay Uno, Santa Rosa, Laguna.", "shot")
+    assert laguna is not None and (laguna.name, laguna.country) == ("Santa Rosa", "PHL")
+
+
+def test_a_state_written_as_its_iso_code_holds_the_places_before_it(
+    nlp: Language, gazetteer: Gazetteer
+) -> None:
+    india = place_of(
+        nlp, gazetteer, "Workers protested in Hyderabad city (Hyderabad, TS) on Monday.", "protested"
+    )
+    assert india is not None and india.country == "IND"
+    salem = place_of(nlp, gazetteer, "Weavers protested in Salem city (Salem, TN) on Monday.", "protested")
+    assert salem is not None and salem.country == "IND"
+    # letters of several codes that nothing before fits are an acronym, not a place
+    text = "At Aung village, in Toungup Township, Rakhine State, AA fighters abducted two men."
+    rakhine = place_of(nlp, gazetteer, text, "abducted")
+    assert rakhine is not None and rakhine.country == "MMR"

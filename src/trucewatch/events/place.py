@@ -71,7 +71,7 @@ import numpy as np
 import pycountry
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from trucewatch.actors.catalogue import Catalogue, cached_catalogue
 from trucewatch.errors import DataFileError
@@ -104,13 +104,17 @@ _ASCII_NAME = re.compile(rb'"([^"\\]{3,})"')
 TOWN_BATCH = 50_000
 
 
-Precision = Literal["site", "city", "admin1", "region", "country"]
+Precision = Literal["site", "city", "admin2", "admin1", "region", "country"]
 # Most specific first: when a tier offers several places, the first in this order wins.
-SPECIFICITY: Mapping[str, int] = {"site": 0, "city": 1, "admin1": 2, "region": 3, "country": 4}
+SPECIFICITY: Mapping[str, int] = {"site": 0, "city": 1, "admin2": 2, "admin1": 3, "region": 4, "country": 5}
 # Which kind of entry a name means when several share it, best first: a listed place is what
 # its curator meant ("Gaza" is the Strip, though the catalogue lets the word name Palestine as
-# an actor); a country name is the country; then a subdivision; then a city.
-KIND_RANK: Mapping[str, int] = {"listed": 0, "country": 1, "admin1": 2, "city": 3, "town": 4}
+# an actor); a country name is the country; then a top-level subdivision; then a city; then a
+# subdivision below the top level (a province, a district), whose names are many and often a
+# city's elsewhere.
+KIND_RANK: Mapping[str, int] = {"listed": 0, "country": 1, "admin1": 2, "city": 3, "admin2": 4, "town": 5}
+# The kinds of subdivisions.
+SUBDIVISION_KINDS = frozenset({"admin1", "admin2"})
 # A city outside the preferred countries still wins when it is a world city this much larger
 # than the best city inside them: "Paris" is Paris, France, even in an article about the USA.
 WORLD_CITY_POPULATION = 1_000_000
@@ -367,18 +371,28 @@ class Gazetteer:
     addressee_verbs: frozenset[str] = field(default=frozenset(), repr=False)
     common_words: frozenset[str] = field(default=frozenset(), repr=False)
     towns: Towns | None = field(default=None, repr=False)
+    demonyms: Mapping[str, str] = field(default_factory=dict, repr=False)
+    missions: Missions = field(default_factory=Missions, repr=False)
+    codes: Mapping[str, tuple[Place, ...]] = field(default_factory=dict, repr=False)
 
     @classmethod
-    def load(cls, extra_files: Iterable[Path] = (), catalogue: Catalogue | None = None) -> Gazetteer:
-        """Build the gazetteer from the libraries, places.yaml and ``extra_files``.
+    def load(
+        cls,
+        extra_files: Iterable[Path] = (),
+        catalogue: Catalogue | None = None,
+        mission_files: Iterable[Path] = (),
+    ) -> Gazetteer:
+        """Build the gazetteer from the libraries, places.yaml and ``extra_files``, with the
+        missions of missions.yaml and ``mission_files``.
 
         ``catalogue`` defaults to the bundled actor catalogue (built once per process).
-        DataFileError names a places file that cannot be read or fails validation.
+        DataFileError names a places or missions file that cannot be read or fails validation.
         """
         catalogue = catalogue or cached_catalogue()
         files = [_read(path, catalogue) for path in (PLACES_FILE, *(Path(p) for p in extra_files))]
+        missions = cached_missions(tuple(Path(p) for p in mission_files))
         with _collector_paused():
-            return cls._build(catalogue, files)
+            return replace(cls._build(catalogue, files), missions=missions)
 
     @classmethod
     def _build(cls, catalogue: Catalogue, files: Sequence[PlaceFile]) -> Gazetteer:
@@ -401,9 +415,13 @@ class Gazetteer:
         seats: dict[str, SubdivisionSpec] = {}
         for data in files:
             seats.update(data.subdivisions)
+        codes: dict[str, list[Place]] = defaultdict(list)
         for place, keys in _subdivisions(_Areas(index, cities, city_keys), iso3, seats):
             for key in keys:
                 index[key].append(place)
+            suffix = place.ident.split("-", 1)[1]
+            if place.kind == "admin1" and suffix.isalpha():
+                codes[suffix].append(place)
         # 4. listed places (a later entry with the same name replaces an earlier one)
         listed = {spec.name: spec for data in files for spec in data.places}
         listed_keys: set[str] = set()
@@ -423,6 +441,11 @@ class Gazetteer:
         actors = [n for org in catalogue.organisations for n in (org.name, *org.aliases)]
         actors += [n for person in catalogue.people for n in (person.name, *person.aliases)]
         exact_forms = frozenset(n for n in names if fold(n) in sensitive or _is_acronym(n))
+        # demonyms that name one country only ("Congolese" names two, and so none)
+        demonyms: dict[str, set[str]] = defaultdict(set)
+        for code, entry in catalogue.countries.items():
+            for key in fold_all(list(entry.demonyms)):
+                demonyms[key].add(code)
         return cls(
             names=dict(index),
             exact_forms=exact_forms,
@@ -433,6 +456,8 @@ class Gazetteer:
             addressee_verbs=frozenset(v.lower() for data in files for v in data.addressee_verbs),
             common_words=frozenset(fold_all([w for data in files for w in data.common_words])),
             towns=Towns(iso3),
+            demonyms={key: next(iter(found)) for key, found in demonyms.items() if key and len(found) == 1},
+            codes={code: tuple(places) for code, places in codes.items()},
         )
 
     def lookup(self, name: str, countries: Sequence[str] = ()) -> Location | None:
@@ -449,6 +474,13 @@ class Gazetteer:
             return None
         found = self._exact(key, countries, within)
         words = key.split()
+        if found is not None and within is not None and found.country != within.country:
+            # "Salem city (Salem, TN)": "Salem city" is also the name of a Salem in Virginia
+            for town in TOWN_WORDS:
+                if key.endswith(" " + town):
+                    inside = self._exact(key[: -len(town) - 1], countries, within, settled=True)
+                    if inside is not None and inside.country == within.country:
+                        return inside
         if found or len(words) < 2:
             return found
         if words[0] in DIRECTION_WORDS:
@@ -503,10 +535,17 @@ class Gazetteer:
 
     def containers(self, name: str, countries: Sequence[str] = ()) -> list[Place]:
         """Every place Y in "X, Y" could be, best first: :meth:`container`'s choice, then its
-        choice in each other country with a place of that name (towns too, last)."""
+        choice in each other country with a place of that name (towns too, last); and when Y is
+        written as the letters of an ISO 3166-2 code, as the press abbreviates states and
+        provinces ("Hyderabad, TS", "Salem (TN)", "Paris, TX"), the top-level subdivisions with
+        that code, those in ``countries`` first."""
         first = self.container(name, countries)
         out = [first] if first is not None else []
         key = fold(name)
+        if self.coded(name):
+            order = {code: i for i, code in enumerate(dict.fromkeys(countries))}
+            coded = sorted(self.codes.get(name, ()), key=lambda p: order.get(p.country or "", len(order)))
+            out += [p for p in coded if p not in out]
         if key in self.not_places:
             return out
         codes = [p.country for p in self.names.get(key, ()) if p.country]
@@ -520,6 +559,14 @@ class Gazetteer:
                 out.append(town)
         return out
 
+    def coded(self, name: str) -> frozenset[str]:
+        """The idents of the top-level subdivisions whose ISO 3166-2 code ends in ``name``, when
+        ``name`` is written as two such letters ("TS", "UP"; three-letter codes are too often an
+        organisation's acronym: "IDF"); else none."""
+        if not (len(name) == 2 and name.isalpha() and name.isupper()):
+            return frozenset()
+        return frozenset(p.ident for p in self.codes.get(name, ()))
+
     def container(self, name: str, countries: Sequence[str] = ()) -> Place | None:
         """Y in "X, Y": a subdivision before a city of the same name ("Hamilton (Ontario)" is
         in the province, not in Ontario, California)."""
@@ -532,7 +579,7 @@ class Gazetteer:
     def _region(self, key: str, word: str, countries: Sequence[str], within: Place | None) -> Place | None:
         """ "Kherson region": the subdivision of that name, else the area around the city so named."""
         candidates = self.names.get(key, ())
-        areas = [p for p in candidates if p.precision in ("admin1", "region")]
+        areas = [p for p in candidates if p.precision in ("admin2", "admin1", "region")]
         if areas:
             return _choose(areas, countries, within, admin1_first=True)
         town = _choose(candidates, countries, within) if candidates else None
@@ -875,11 +922,17 @@ def _stems(key: str) -> Iterator[str]:
 def _subdivisions(
     areas: _Areas, iso3: Mapping[str, str], seats: Mapping[str, SubdivisionSpec]
 ) -> Iterator[tuple[Place, set[str]]]:
-    """pycountry's top-level subdivisions with their names, each at the city standing for it."""
+    """pycountry's subdivisions with their names: the top-level ones each at the city standing
+    for it, then those below (see :func:`_lower_subdivisions`)."""
     by_country: dict[str, list[Any]] = defaultdict(list)
+    lower: list[Any] = []
     for sub in pycountry.subdivisions:
-        if sub.parent_code is None and sub.country_code in iso3:
-            by_country[iso3[sub.country_code]].append(sub)
+        if sub.country_code in iso3:
+            if sub.parent_code is None:
+                by_country[iso3[sub.country_code]].append(sub)
+            else:
+                lower.append(sub)
+    top: dict[str, Place] = {}
     for country, subs in by_country.items():
         known = areas.codes.get(country, set())
         # where GeoNames uses the ISO letters (US, CH, GB), its area is the subdivision
@@ -906,7 +959,37 @@ def _subdivisions(
                 if seat is not None and sub.type.casefold() not in CITY_TYPES:
                     # "Donetsk region", "Donetsk Oblast" for Donetska oblast
                     keys |= {f"{areas.keys[seat.ident][0]} {word}" for word in REGION_ALIAS_WORDS}
-            yield _subdivision(sub.code, name, country, seat, areas), keys
+            place = _subdivision(sub.code, name, country, seat, areas)
+            top[sub.code] = place
+            yield place, keys
+    yield from _lower_subdivisions(lower, areas, iso3, top)
+
+
+def _lower_subdivisions(
+    subs: Sequence[Any], areas: _Areas, iso3: Mapping[str, str], top: Mapping[str, Place]
+) -> Iterator[tuple[Place, set[str]]]:
+    """pycountry's subdivisions below the top level (Burkina Faso's provinces, the Philippines',
+    Malawi's districts), kind and precision "admin2": each at the largest city of its country
+    named as it is ("Mangochi"), else without coordinates, and in the GeoNames area of that city
+    or else of its top-level subdivision, so that "X, Soum" finds an X inside. They rank after
+    cities of the same name elsewhere (KIND_RANK): their names are many."""
+    parents = {sub.code: sub.parent_code for sub in subs}
+    for sub in subs:
+        country = iso3[sub.country_code]
+        name = _BRACKETS.sub("", sub.name).strip()
+        keys = set(fold_all([name]))
+        keys |= {key[len(article) :] for key in keys for article in ARTICLES if key.startswith(article)}
+        stem = " ".join(w for w in fold(name).split() if w not in SUBDIVISION_TYPE_WORDS)
+        seat = areas.city(stem, country) if len(stem) >= 3 else None
+        ancestor = sub.parent_code
+        for _ in range(3):  # a district of a province of a region
+            if ancestor not in parents:
+                break
+            ancestor = parents[ancestor]
+        parent = top.get(ancestor)
+        admin1 = seat.admin1 if seat is not None else parent.admin1 if parent is not None else None
+        lat, lon = (seat.latitude, seat.longitude) if seat is not None else (None, None)
+        yield Place("admin2:" + sub.code, name, country, lat, lon, "admin2", "admin2", 0, admin1), keys
 
 
 def _subdivision(code: str, name: str, country: str, seat: Place | None, areas: _Areas) -> Place:
@@ -962,15 +1045,15 @@ def _choose(
     city")."""
     found = list(candidates)
     if settled and any(p.kind == "city" for p in found):
-        found = [p for p in found if p.kind != "admin1"]
+        found = [p for p in found if p.kind not in SUBDIVISION_KINDS]
     if any(p.kind == "country" for p in found):
         found = [p for p in found if p.kind != "city"]  # "Jordan" is not a town called Jordan
-    if admin1_first and any(p.kind == "admin1" for p in found):
+    if admin1_first and any(p.kind in SUBDIVISION_KINDS for p in found):
         found = [p for p in found if p.kind != "city"]
     elif not admin1_first:
         # "Baghdad", "Kyiv", "New York": the city, not the subdivision of the same name
         towns = {p.country for p in found if p.kind == "city"}
-        found = [p for p in found if not (p.kind == "admin1" and p.country in towns)]
+        found = [p for p in found if not (p.kind in SUBDIVISION_KINDS and p.country in towns)]
     if not found:
         return None
     preferred = [within.country] if within is not None and within.country else []
@@ -1111,6 +1194,15 @@ class _Reader:
                     found, within = (place, part), place
             if fitted > best[0]:
                 best = (fitted, found)
+        coded = self.gazetteer.coded(chain[-1].text)
+        if best[0] == 0 and all(o.ident in coded for o in options):
+            # letters that could be the code of several subdivisions, none of them in a country
+            # of the text, with nothing inside that fits, are no abbreviation ("Rakhine State,
+            # AA": the Arakan Army, not Addis Ababa): as if unknown
+            trusted = [o for o in options if len(options) == 1 or o.country in self.countries]
+            if not trusted:
+                return self._chain(span, chain[:-1]) if len(chain) > 1 else None
+            best = (0, (trusted[0], chain[-1]))
         if best[0] == 0:
             # nothing inside fits: a large city is itself whatever the text puts it in, when the
             # text calls it by its own name
@@ -1314,7 +1406,9 @@ def find_location(
         reader = _Reader(sentence, gazetteer, countries)
         if readers is not None:
             readers[key] = reader
-    reader.countries = tuple(countries)  # the names are read once; each event resolves them its way
+    # the names are read once; each event resolves them its way, with its actors' countries
+    # first and then those the whole text points to
+    reader.countries = tuple(dict.fromkeys([*countries, *document_countries(sentence.doc, gazetteer)]))
     heads = _heads(anchor)
 
     def clause() -> list[_Candidate]:
@@ -1404,6 +1498,68 @@ def find_location(
         if best is not None:
             return best.place.location(best.span.text)
     return None
+
+
+DOCUMENT_COUNTRIES = "trucewatch.place.countries"
+
+
+def document_countries(doc: Doc, gazetteer: Gazetteer) -> tuple[str, ...]:
+    """The countries a whole text points to, most named first (the first named on a tie): its
+    country names and demonyms, the missions it names that work in one country (missions.yaml),
+    and its names of places that all lie in one country and one of which no other place is likely
+    to be mistaken for (a subdivision, a listed place, a large city: "Dahuk", "Abyan"). They
+    decide between places of one name that the sentence alone leaves open: a text that names
+    Lebanon or Akkar means the Tripoli in Lebanon. Read once per text (kept in the Doc's
+    ``user_data``)."""
+    found = doc.user_data.get(DOCUMENT_COUNTRIES)
+    if found is not None:
+        return tuple(found)
+    counts: dict[str, int] = {}
+
+    def add(code: str | None) -> None:
+        if code:
+            counts[code] = counts.get(code, 0) + 1
+
+    seen: set[int] = set()
+    for sentence in doc.sents:
+        for start, end in gazetteer.country_names(list(sentence)):
+            seen.update(range(start, end))
+            places = gazetteer.names.get(fold(doc[start:end].text), ())
+            add(next((p.country for p in places if p.kind == "country"), None))
+    for ent in doc.ents:
+        if ent.label_ in NOT_NAME_LABELS or any(t.i in seen for t in ent):
+            continue
+        seen.update(t.i for t in ent)
+        key = fold(ent.text)
+        add(gazetteer.demonyms.get(key) or _one_country(gazetteer, key))
+    for token in doc:
+        if token.i in seen or not token.text[:1].isupper():
+            continue
+        key = fold(token.text)
+        if key in gazetteer.demonyms:
+            add(gazetteer.demonyms[key])
+        elif token.pos_ == "PROPN":
+            add(_one_country(gazetteer, key))
+    for code in gazetteer.missions.countries(doc.text):
+        add(code)
+    order = {code: i for i, code in enumerate(counts)}
+    ranked = tuple(sorted(counts, key=lambda c: (-counts[c], order[c])))
+    doc.user_data[DOCUMENT_COUNTRIES] = ranked
+    return ranked
+
+
+def _one_country(gazetteer: Gazetteer, key: str) -> str | None:
+    """The country of every place named ``key``, when they all lie in one and one of them is
+    certain (see :func:`_certain`); else None."""
+    if key in gazetteer.not_places or key in gazetteer.common_words:
+        return None
+    places = gazetteer.names.get(key)
+    if not places:
+        return None
+    country = places[0].country
+    if any(p.country != country for p in places) or not any(_certain(p) for p in places):
+        return None
+    return country
 
 
 def _sure(candidate: _Candidate) -> bool:
