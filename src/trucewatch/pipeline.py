@@ -24,6 +24,7 @@ from trucewatch.events.grammar import grammar
 from trucewatch.events.lexicon import cached_lexicon
 from trucewatch.events.ontology import ontology
 from trucewatch.events.place import cached_gazetteer
+from trucewatch.events.time import SentenceDates
 from trucewatch.model import Article, ParsedArticle, Rejection, Sentence
 from trucewatch.nlp import BATCH_SIZE, Chunk, load_pipeline, parse_texts
 
@@ -64,8 +65,9 @@ class Pipeline:
         """Sentences, actor mentions and events of one article from its parsed chunks."""
         sentences = tuple(_sentences(chunks))
         mentions = tuple(self.resolver.resolve(chunks, sentences, article.published))
-        events = tuple(self.extractor.extract(article, chunks, sentences, mentions))
-        ceasefires = tuple(self.ceasefires.find(article, chunks, sentences, mentions, events))
+        dates = SentenceDates(article.published)  # events and ceasefire statements share them
+        events = tuple(self.extractor.extract(article, chunks, sentences, mentions, dates))
+        ceasefires = tuple(self.ceasefires.find(article, chunks, sentences, mentions, events, dates))
         return ParsedArticle(article, sentences, mentions, events, ceasefires)
 
 

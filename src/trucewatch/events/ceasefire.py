@@ -36,7 +36,7 @@ from trucewatch.datafiles import load_yaml
 from trucewatch.errors import DataFileError
 from trucewatch.events.grammar import Grammar
 from trucewatch.events.modality import status_of
-from trucewatch.events.time import event_date, sentence_dates
+from trucewatch.events.time import SentenceDates, event_date
 from trucewatch.model import Article, CeasefireMention, Event, Mention, Sentence
 from trucewatch.nlp import Chunk
 
@@ -225,8 +225,11 @@ class CeasefireFinder:
         sentences: Sequence[Sentence],
         mentions: Sequence[Mention],
         events: Sequence[Event],
+        dates: SentenceDates | None = None,
     ) -> list[CeasefireMention]:
-        """Every statement the article makes about a ceasefire, in text order."""
+        """Every statement the article makes about a ceasefire, in text order (``dates``: the
+        article's sentence dates, when the event extractor has read them already)."""
+        dates = dates or SentenceDates(article.published)
         by_start = {s.start: s for s in sentences}
         mention_at = _MentionIndex(chunks, mentions)
         sides = _article_sides(events, mentions)
@@ -241,9 +244,10 @@ class CeasefireFinder:
                 sentence = by_start.get(chunk.offset + sent.start_char + lead)
                 if sentence is None:
                     continue
-                named += [(sentence.index, p) for p in self._named_parties(sent, mention_at, seen_ceasefire)]
+                nouns = self._nouns(sent, seen_ceasefire)
+                named += [(sentence.index, p) for p in self._named_parties(nouns, mention_at)]
                 in_sentence = [e for e in events if e.sentence == sentence.index]
-                found = self._sentence(sent, sentence, chunk, mention_at, in_sentence, seen_ceasefire)
+                found = self._sentence(sent, nouns, sentence, chunk, mention_at, in_sentence)
                 seen_ceasefire = seen_ceasefire or bool(found) or self._names_ceasefire(sent)
                 found += self._from_events(sent, sentence, chunk, in_sentence, found)
                 statements += found
@@ -261,12 +265,13 @@ class CeasefireFinder:
         for s in statements:
             if not explicit[id(s)]:
                 s.parties = _borrow_parties(s, anchors, sides)
-        return [self._finish(s, article, explicit[id(s)]) for s in statements]
+        return [self._finish(s, article, explicit[id(s)], dates) for s in statements]
 
-    def _named_parties(self, sent: Span, index: _MentionIndex, seen_ceasefire: bool) -> list[list[Mention]]:
-        """The parties of each ceasefire the sentence names with both of them."""
+    def _named_parties(self, nouns: Sequence[Token], index: _MentionIndex) -> list[list[Mention]]:
+        """The parties of each ceasefire a sentence names with both of them (``nouns``: its
+        ceasefire nouns)."""
         out = []
-        for noun in self._nouns(sent, seen_ceasefire):
+        for noun in nouns:
             parties = self._parties(noun, noun, index)
             if len({side_key(p) for p in parties}) >= 2:
                 out.append(parties)
@@ -374,14 +379,15 @@ class CeasefireFinder:
     def _sentence(
         self,
         sent: Span,
+        nouns: Sequence[Token],
         sentence: Sentence,
         chunk: Chunk,
         index: _MentionIndex,
         events: Sequence[Event],
-        seen_ceasefire: bool,
     ) -> list[_Statement]:
+        """The statements of a sentence whose ceasefire nouns are ``nouns``."""
         out: list[_Statement] = []
-        for noun in self._nouns(sent, seen_ceasefire):
+        for noun in nouns:
             for phase, cue in self._phases(noun):
                 status = self._status(cue)
                 if status == "negated" or (status == "hypothetical" and phase not in FUTURE_TO_PROPOSED):
@@ -584,12 +590,14 @@ class CeasefireFinder:
         return out
 
     # 4. date, history, terms
-    def _finish(self, s: _Statement, article: Article, explicit: bool) -> CeasefireMention:
+    def _finish(
+        self, s: _Statement, article: Article, explicit: bool, article_dates: SentenceDates
+    ) -> CeasefireMention:
         sent = s.cue.sent
         published = article.published
         status = self._status(s.cue)
         future = status in ("future", "hypothetical") and s.phase != "extended"
-        dates = sentence_dates(sent, published, future)
+        dates = article_dates.of(sent, future)
         if s.noun is not None:
             clauses = {t.i for c in s.noun.children if c.dep_ in ("relcl", "acl") for t in c.subtree}
             if s.cue.i not in clauses:  # "ending a ceasefire that had held since 19 January"

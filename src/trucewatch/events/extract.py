@@ -30,7 +30,7 @@ from trucewatch.events.lexicon import Cues, Lexicon, Reading
 from trucewatch.events.modality import governing_verb, status_of
 from trucewatch.events.ontology import Ontology
 from trucewatch.events.place import Gazetteer, find_location
-from trucewatch.events.time import event_date, sentence_dates
+from trucewatch.events.time import SentenceDates, event_date
 from trucewatch.model import Actor, Article, Attribution, Casualties, Event, Mention, Sentence
 from trucewatch.nlp import Chunk
 
@@ -125,8 +125,10 @@ class ArticleContext:
         chunks: Sequence[Chunk],
         sentences: Sequence[Sentence],
         mentions: Sequence[Mention],
+        dates: SentenceDates | None = None,
     ) -> None:
         self.article = article
+        self.dates = dates or SentenceDates(article.published)
         self.sentences = sentences
         self.mentions = sorted(mentions, key=lambda m: m.start)
         self.by_token: dict[tuple[int, int], Mention] = {}
@@ -514,9 +516,11 @@ class EventExtractor:
         chunks: Sequence[Chunk],
         sentences: Sequence[Sentence],
         mentions: Sequence[Mention],
+        dates: SentenceDates | None = None,
     ) -> list[Event]:
-        """Every event in an article, in text order."""
-        ctx = ArticleContext(article, chunks, sentences, mentions)
+        """Every event in an article, in text order (``dates``: the article's sentence dates,
+        when another stage shares them)."""
+        ctx = ArticleContext(article, chunks, sentences, mentions, dates)
         by_start = {s.start: s for s in sentences}
         all_found: list[Found] = []
         figures: list[tuple[Sentence, Casualties]] = []
@@ -665,9 +669,7 @@ class EventExtractor:
         attribution = memo["attribution"]
         published = ctx.article.published
         future = found.status == "future"
-        if ("dates", future) not in memo:
-            memo["dates", future] = sentence_dates(sent, published, future)
-        dates = memo["dates", future]
+        dates = ctx.dates.of(sent, future)
         when = event_date(sent, found.trigger, published, future=future, dates=dates)
         countries = [m.actor.country for m in (*found.actors, *found.targets) if m.actor.country]
         where = find_location(sent, found.trigger, self.gazetteer, countries, memo.setdefault("readers", {}))

@@ -724,6 +724,27 @@ def sentence_dates(
     return list(_candidates(sentence, published, future))
 
 
+class SentenceDates:
+    """The dated expressions of the sentences of one article, each sentence read once per tense.
+
+    The event extractor dates every event of a sentence and the ceasefire finder every
+    statement from the same expressions; reading them costs a pass of every rule's regular
+    expression over the sentence, so both share one of these per article.
+    """
+
+    def __init__(self, published: datetime | None) -> None:
+        self.published = published
+        self._found: dict[tuple[int, int, int, bool], list[tuple[Span, EventDate]]] = {}
+
+    def of(self, sentence: Span, future: bool = False) -> list[tuple[Span, EventDate]]:
+        """:func:`sentence_dates` of ``sentence``, computed at the first call (do not modify)."""
+        key = (id(sentence.doc), sentence.start, sentence.end, future)
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = sentence_dates(sentence, self.published, future)
+        return found
+
+
 def event_date(
     sentence: Span,
     anchor: Token,
