@@ -80,6 +80,7 @@ class Found:
     actors: list[Mention] = field(default_factory=list)
     targets: list[Mention] = field(default_factory=list)
     status: str = "asserted"
+    mode: str | None = None
     embedded_by: Found | None = None
     casualties: Casualties | None = None
     violation: bool = False
@@ -539,7 +540,11 @@ class EventExtractor:
         for sentence, figure in figures:
             _attach_to_earlier(figure, sentence, all_found)
         for item in all_found:
-            self._finish(item, ctx)
+            item.mode = self._mode(item)
+        for item in all_found:
+            # an event that cannot be kept needs only its mode, which it may lend to another
+            if _may_be_kept(item):
+                self._finish(item, ctx)
         _share_modes(all_found, self.ontology, self.grammar.means)
         self._places_from_context(all_found, spans, ctx)
         self._retaliation_targets(all_found)
@@ -656,7 +661,7 @@ class EventExtractor:
         sent = found.trigger.sent
         offset = found.chunk.offset
         category = found.reading.category
-        mode = self._mode(found)
+        mode = found.mode
         memo = ctx.memo(found.chunk, sent)
         if "words" not in memo:
             memo["words"] = SentenceWords.of(sent)
@@ -755,18 +760,22 @@ def _share_modes(found: list[Found], ontology: Ontology, means: frozenset[str]) 
     """An event of one category whose words name no means takes the means of one it is joined to
     in its sentence (and the score that goes with it): "two children were killed when a
     landmine exploded" was a landmine. Only means (``means``) pass: a killing beside an
-    abduction is no abduction."""
+    abduction is no abduction. An event that cannot be kept (no Event built) still lends its
+    means."""
     for item in found:
-        event = item.event
-        if event is None or event.mode is not None:
+        if item.mode is not None:
             continue
         for other in found:
-            if other is item or other.event is None or other.event.mode not in means:
+            if other is item or other.mode not in means:
                 continue
             joined = other.trigger.is_ancestor(item.trigger) or item.trigger.is_ancestor(other.trigger)
             if joined and other.reading.category == item.reading.category and other.sentence is item.sentence:
-                mode = other.event.mode
-                item.event = replace(event, mode=mode, score=ontology.score(event.category, mode))
+                item.mode = other.mode
+                if item.event is not None:
+                    event = item.event
+                    item.event = replace(
+                        event, mode=item.mode, score=ontology.score(event.category, item.mode)
+                    )
                 break
 
 
@@ -1043,6 +1052,12 @@ def _attach_to_earlier(figure: Casualties, sentence: Sentence, found: list[Found
     target = max(earlier, key=lambda f: (f.sentence.index, f.trigger.i))
     if target.casualties is None:
         target.casualties = figure
+
+
+def _may_be_kept(found: Found) -> bool:
+    """Whether :func:`_worth_keeping` can pass the event once it is finished: the later stages
+    add recipients only to events that have a source, and a place only to material events."""
+    return bool(found.actors or found.targets or found.casualties) or found.reading.category in MATERIAL
 
 
 def _worth_keeping(found: Found) -> bool:
