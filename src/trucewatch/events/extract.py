@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from spacy.tokens import Span, Token
@@ -117,6 +118,27 @@ class SentenceWords:
         return any(p in self.joined for first in self.single & cues.firsts for p in cues.phrases[first])
 
 
+class _ArgumentWords:
+    """The lemmas of a candidate trigger's object, subject and complements: a word has several
+    readings to try, most of which ask for one of these, so each is read from the parse once."""
+
+    def __init__(self, token: Token, quantities: frozenset[str]) -> None:
+        self.token = token
+        self.quantities = quantities
+
+    @cached_property
+    def objects(self) -> set[str]:
+        return _object_lemmas(self.token, self.quantities)
+
+    @cached_property
+    def subjects(self) -> set[str]:
+        return _subject_lemmas(self.token)
+
+    @cached_property
+    def complements(self) -> set[str]:
+        return {c.lemma_.lower() for c in self.token.children if c.dep_ == "xcomp"}
+
+
 class ArticleContext:
     """What the extractor knows about one article: its mentions, indexed by token per chunk."""
 
@@ -207,7 +229,8 @@ class EventExtractor:
         if pos is None:
             return None
         lemma = token.lemma_.lower()
-        fitting = [r for r in self.lexicon.candidates(lemma, pos) if self._fits(token, r, present)]
+        words = _ArgumentWords(token, self.grammar.quantity_nouns)
+        fitting = [r for r in self.lexicon.candidates(lemma, pos) if self._fits(token, r, present, words)]
         if not fitting:
             return None
         return max(
@@ -215,29 +238,28 @@ class EventExtractor:
             key=lambda r: (len(r.phrase), bool(r.spec.object or r.spec.subject), r.spec.confidence),
         )
 
-    def _fits(self, token: Token, reading: Reading, present: frozenset[str]) -> bool:
+    def _fits(self, token: Token, reading: Reading, present: frozenset[str], words: _ArgumentWords) -> bool:
         """Whether ``reading`` fits ``token`` in its sentence (``present``: the sentence's words
-        and lemmas, which a phrase's other words must be among before the parse is consulted)."""
+        and lemmas, which a phrase's other words must be among before the parse is consulted;
+        ``words``: the lemmas of the token's arguments)."""
         if len(reading.phrase) > 1 and not (
             present.issuperset(reading.phrase) and _phrase_matches(token, reading)
         ):
             return False
         if reading.objects or reading.not_objects:
-            objects = _object_lemmas(token, self.grammar.quantity_nouns)
+            objects = words.objects
             if reading.objects and not objects & reading.objects:
                 return False
             if objects & reading.not_objects:
                 return False
         if reading.subjects or reading.not_subjects:
-            subjects = _subject_lemmas(token)
+            subjects = words.subjects
             if reading.subjects and not subjects & reading.subjects:
                 return False
             if subjects & reading.not_subjects:
                 return False
         if reading.not_complements:
-            complements = {c.lemma_.lower() for c in token.children if c.dep_ == "xcomp"}
-            if complements & reading.not_complements:
-                return False
+            return not words.complements & reading.not_complements
         return True
 
     def _triggers(self, sent: Span, present: frozenset[str]) -> list[tuple[Token, Reading]]:
