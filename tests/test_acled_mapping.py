@@ -516,3 +516,16 @@ def test_an_event_with_no_place_is_in_the_country_of_the_mission_that_reports_it
     assert acled_row(placed, [placed], "t3").iso3 == "LBN"
     plain = event("PROTEST", "demo", source=[state("FRA")], text="They voiced resolute support for it.")
     assert acled_row(plain, [plain], "t4").iso3 == "FRA"
+
+
+def test_a_text_with_no_event_still_gives_the_country_it_speaks_of() -> None:
+    assert acled_row(None, [], "t1").iso3 == ""  # no text, nothing to go on
+    by_state = acled_row(None, [], "t2", "In Tlaquepaque, Jalisco, a bag of documents was found in a car.")
+    assert (by_state.iso3, by_state.country, by_state.event_type) == ("MEX", "Mexico", "")
+    by_demonym = acled_row(
+        None, [], "t3", "Two hundred Venezuelan migrants came home from Peru and Venezuelan buses met them."
+    )
+    assert by_demonym.iso3 == "VEN"  # named twice against once
+    by_mission = acled_row(None, [], "t4", "UNIFIL said Israeli drones flew over the area.")
+    assert by_mission.iso3 == "LBN"
+    assert acled_row(None, [], "t5", "Nothing of note happened that day.").iso3 == ""

@@ -325,7 +325,7 @@ def evaluate_acled(
     def score(events: tuple[Event, ...]) -> None:
         gold, notes = pending.popleft()
         pending_ids.discard(gold.id)
-        row = acled_row(most_salient(events), events, gold.id)
+        row = acled_row(most_salient(events), events, gold.id, notes)
         result = RowResult(gold, replace(row, notes=""))
         results.append(result)
         if len(misses) >= examples:

@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import country_converter
+import pycountry
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from trucewatch.errors import DataFileError
-from trucewatch.events.place import cached_missions
+from trucewatch.events.place import cached_missions, fold
 from trucewatch.model import Actor, Event, Mention
 
 ACLED_FILE = Path(__file__).with_name("acled.yaml")
@@ -344,6 +345,58 @@ def event_country(event: Event, events: Sequence[Event] = ()) -> str | None:
     return found
 
 
+# A run of capitalised words (with the small words inside names), where a subdivision's name is
+# looked for in a text with no event.
+_NAME_RUN = re.compile(r"[A-Z][\w'-]*(?:\s+(?:(?:de|del|da|do|al|el|wa)\s+)?[A-Z][\w'-]*)*")
+MAX_NAME_WORDS = 4
+
+
+@cache
+def _subdivision_countries() -> dict[str, str]:
+    """Folded names of pycountry's ISO 3166-2 subdivisions (all levels) that name a subdivision
+    of one country only, to that country (ISO alpha-3)."""
+    found: dict[str, set[str]] = {}
+    for sub in pycountry.subdivisions:
+        country = pycountry.countries.get(alpha_2=sub.country_code)
+        if country is None:
+            continue
+        name = re.sub(r"\[[^\]]*\]|\([^)]*\)", "", sub.name).strip()
+        for key in {fold(name), fold(name.split(",")[0])}:
+            if len(key) >= 4:
+                found.setdefault(key, set()).add(country.alpha_3)
+    return {key: next(iter(codes)) for key, codes in found.items() if len(codes) == 1}
+
+
+def text_country(text: str) -> str | None:
+    """The country a text in which no event was found most likely speaks of (ISO alpha-3): a
+    mission working in one country that it names (events/missions.yaml); else the country it
+    names most often, by country name or demonym (country_converter's patterns: "Venezuelan
+    migrants") or by the name of a state, province or district of one country only (pycountry:
+    "Acapulco, Guerrero"), the first named on a tie."""
+    if not text.strip():
+        return None
+    missions = [c for c in cached_missions().countries(text) if _is_country(c)]
+    if missions:
+        return missions[0]
+    codes: list[tuple[int, str]] = []
+    for pattern, code in _country_table()[1]:
+        codes += [(m.start(), code) for m in pattern.finditer(text)]
+    subdivisions = _subdivision_countries()
+    for run in _NAME_RUN.finditer(text):
+        words = run.group().split()
+        i = 0
+        while i < len(words):  # the longest name at each word
+            for size in range(min(MAX_NAME_WORDS, len(words) - i), 0, -1):
+                named = subdivisions.get(fold(" ".join(words[i : i + size])))
+                if named is not None:
+                    codes.append((run.start() + i, named))
+                    break
+            else:
+                size = 1
+            i += size
+    return _most_named([code for _, code in sorted(codes)])
+
+
 def _most_named(codes: Sequence[str | None]) -> str | None:
     """The country named most often among ``codes``, the first named on a tie."""
     counts: dict[str, int] = {}
@@ -415,11 +468,13 @@ def _sides(
 # Public API
 
 
-def acled_row(event: Event | None, events: Sequence[Event], text_id: str) -> AcledRow:
+def acled_row(event: Event | None, events: Sequence[Event], text_id: str, text: str = "") -> AcledRow:
     """``event`` as an ACLED-style row with id ``text_id``; ``events`` are all the events of its
-    text, which some rules consult. With no event, a row with only its id (nothing found)."""
+    text, which some rules consult. With no event, a row with only its id and, when the ``text``
+    is given, the country it speaks of (see :func:`text_country`), with no event type."""
     if event is None:
-        return AcledRow(id=text_id)
+        where = text_country(text)
+        return AcledRow(id=text_id, country=country_name(where), iso3=where or "")
     rule, partner = matching_rule(event, events)
     where = event_country(event, events)
     first, second = _sides(event, rule, partner, where)
