@@ -389,7 +389,7 @@ def text_country(text: str) -> str | None:
             for size in range(min(MAX_NAME_WORDS, len(words) - i), 0, -1):
                 named = subdivisions.get(fold(" ".join(words[i : i + size])))
                 if named is not None:
-                    codes.append((run.start() + i, named))
+                    codes.append((run.start(), named))
                     break
             else:
                 size = 1

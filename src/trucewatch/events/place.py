@@ -12,9 +12,18 @@ leading "the" ignored) to candidate places, built once per process in memory fro
    script; and apart, the towns and villages of its 500 file below that size (:class:`Towns`),
    consulted only for a name the grammar puts in a place phrase that nothing larger answers to
    ("near Vodyane", "in Halba");
-3. admin-1 subdivisions: pycountry's top-level ISO 3166-2 subdivisions;
+3. subdivisions: pycountry's top-level ISO 3166-2 subdivisions ("admin1"), then those below
+   the top level ("admin2": Burkina Faso's provinces, the Philippines'), which rank after a city
+   of the same name elsewhere; a top-level one is also known by the two letters of its code
+   after a place it holds ("Hyderabad, TS");
 4. ``places.yaml`` beside this module and the user's files of the same shape: bases, nuclear
-   sites, territories, seas, towns the library lacks, and the seats of subdivisions.
+   sites, territories, seas, towns the library lacks, and the seats of subdivisions;
+5. ``missions.yaml`` and the user's files of its shape: missions that work in one country.
+
+Between places of one name, the event's actors' countries are preferred, then the countries the
+whole text points to (:func:`document_countries`: its country names, demonyms, one-country
+places and missions), then the kind and the population: a text that names Lebanon anywhere
+means the Tripoli in Lebanon.
 
 Coordinates, and why:
 
