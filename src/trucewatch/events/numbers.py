@@ -87,7 +87,8 @@ class CountMatch:
 
 @dataclass(frozen=True)
 class _Words:
-    """``numbers.yaml`` compiled: phrases as word tuples, longest first."""
+    """``numbers.yaml`` compiled: phrases as word tuples under their first word, longest first,
+    so that a word is tried only against the phrases that start with it."""
 
     units: dict[str, int]
     tens: dict[str, int]
@@ -95,16 +96,14 @@ class _Words:
     digit_scales: dict[str, int]
     multipliers: dict[str, int]
     articles: frozenset[str]
-    zero: tuple[tuple[str, ...], ...]
-    vague: tuple[tuple[tuple[str, ...], VagueSpec], ...]
-    qualifiers: tuple[tuple[tuple[str, ...], str], ...]
-    suffixes: tuple[tuple[tuple[str, ...], str], ...]
+    zero: dict[str, tuple[tuple[tuple[str, ...], int], ...]]  # each phrase with its value, 0
+    vague: dict[str, tuple[tuple[tuple[str, ...], VagueSpec], ...]]
+    qualifiers: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
+    suffixes: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
     range_words: frozenset[str]
-    # first words of the phrases above, and every word a count can start with: most words of a
-    # text are neither, and are passed over without trying each phrase
-    qualifier_starts: frozenset[str]
+    # every word a number or a count can start with: most words of a text are neither, and are
+    # passed over at once
     number_starts: frozenset[str]
-    suffix_starts: frozenset[str]
     count_starts: frozenset[str]
 
 
@@ -116,8 +115,14 @@ def _phrase(words: str) -> tuple[str, ...]:
     return tuple(w.text for w in _split(words))
 
 
-def _longest_first(pairs: list[tuple[tuple[str, ...], T]]) -> tuple[tuple[tuple[str, ...], T], ...]:
-    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+def _by_first_word(
+    pairs: list[tuple[tuple[str, ...], T]],
+) -> dict[str, tuple[tuple[tuple[str, ...], T], ...]]:
+    """(phrase, value) pairs under the phrase's first word, longest phrase first."""
+    grouped: dict[str, list[tuple[tuple[str, ...], T]]] = {}
+    for pair in sorted(pairs, key=lambda pair: -len(pair[0])):
+        grouped.setdefault(pair[0][0], []).append(pair)
+    return {first: tuple(found) for first, found in grouped.items()}
 
 
 @cache
@@ -139,13 +144,13 @@ def _words() -> _Words:
     suffixes: list[tuple[tuple[str, ...], str]] = [
         (_phrase(w), q) for q, ws in data.suffixes.items() for w in ws
     ]
-    zero = tuple(sorted((_phrase(z) for z in data.zero), key=len, reverse=True))
+    zero = [_phrase(z) for z in data.zero]
     number_starts = frozenset(
         [p[0] for p, _ in vague]
         + [p[0] for p in zero]
         + [k.lower() for k in (*data.units, *data.tens, *data.scales, *data.multipliers, *data.articles)]
     )
-    qualifier_starts = frozenset(p[0] for p, _ in quals)
+    qualifiers = _by_first_word(quals)
     return _Words(
         units={k.lower(): v for k, v in data.units.items()},
         tens={k.lower(): v for k, v in data.tens.items()},
@@ -153,15 +158,13 @@ def _words() -> _Words:
         digit_scales={k.lower(): v for k, v in data.digit_scales.items()},
         multipliers={k.lower(): v for k, v in data.multipliers.items()},
         articles=frozenset(a.lower() for a in data.articles),
-        zero=zero,
-        vague=_longest_first(vague),
-        qualifiers=_longest_first(quals),
-        suffixes=_longest_first(suffixes),
+        zero=_by_first_word([(z, 0) for z in zero]),
+        vague=_by_first_word(vague),
+        qualifiers=qualifiers,
+        suffixes=_by_first_word(suffixes),
         range_words=frozenset(w.lower() for w in data.range_words),
-        qualifier_starts=qualifier_starts,
         number_starts=number_starts,
-        suffix_starts=frozenset(p[0] for p, _ in suffixes),
-        count_starts=qualifier_starts | number_starts | {"between"},
+        count_starts=frozenset(qualifiers) | number_starts | {"between"},
     )
 
 
@@ -169,9 +172,9 @@ def count_words() -> frozenset[str]:
     """Every word that can be part of a number (not the qualifiers): for patterns elsewhere."""
     w = _words()
     words = set(w.units) | set(w.tens) | set(w.scales) | set(w.multipliers) | set(w.articles)
-    for phrase, _ in w.vague:
+    for phrase, _ in (pair for pairs in w.vague.values() for pair in pairs):
         words.update(phrase)
-    for phrase in w.zero:
+    for phrase, _ in (pair for pairs in w.zero.values() for pair in pairs):
         words.update(phrase)
     return frozenset(x for x in words if x.isalpha())
 
@@ -181,7 +184,7 @@ def number_regex() -> str:
     """A regular expression (no groups) for a number in digits or words: "58", "fifty-eight", "a"."""
     w = _words()
     words = set(w.units) | set(w.tens) | set(w.scales) | set(w.multipliers) | set(w.articles)
-    for phrase, _ in w.vague:
+    for phrase, _ in (pair for pairs in w.vague.values() for pair in pairs):
         words.add(" ".join(phrase))
     alternation = "|".join(re.escape(x).replace(r"\ ", r"\s+") for x in sorted(words, key=len, reverse=True))
     word = rf"(?:{alternation})"
@@ -278,11 +281,12 @@ def _number_at(
     if j >= len(words):
         return None
     w = _words()
-    if words[j].text in w.number_starts:
-        for phrase, spec in w.vague:
+    first = words[j].text
+    if first in w.number_starts:
+        for phrase, spec in w.vague.get(first, ()):
             if _match(words, j, phrase):
                 return spec.value, spec.qualifier, j + len(phrase), False
-        for phrase in w.zero:
+        for phrase, _ in w.zero.get(first, ()):
             if _match(words, j, phrase):
                 return 0, None, j + len(phrase), False
     if words[j].text[0].isdigit():
@@ -300,8 +304,8 @@ def _count_at(text: str, words: list[_Word], i: int, articles: bool) -> tuple[Co
     first = words[i].text
     if first not in w.count_starts and not first[0].isdigit():
         return None
-    if first in w.qualifier_starts:
-        for phrase, qual in w.qualifiers:
+    if first in w.qualifiers:
+        for phrase, qual in w.qualifiers[first]:
             if _match(words, j, phrase):
                 qualifier, j = qual, j + len(phrase)
                 break
@@ -314,8 +318,8 @@ def _count_at(text: str, words: list[_Word], i: int, articles: bool) -> tuple[Co
     value, vague_qualifier, end, digits = number
     high: int | None = None
     suffix: str | None = None
-    if end < len(words) and words[end].text in w.suffix_starts:
-        for phrase, qual in w.suffixes:
+    if end < len(words) and words[end].text in w.suffixes:
+        for phrase, qual in w.suffixes[words[end].text]:
             if _match(words, end, phrase):
                 suffix, end = qual, end + len(phrase)
                 break
