@@ -128,6 +128,7 @@ class _Rule:
 # Stands for "any digit" among the words a rule needs.
 DIGIT = "0"
 _LETTERS = re.compile(r"[a-z]+")
+_DIGIT = re.compile(r"\d")
 
 
 def _validate(data: TimeWords) -> None:
@@ -282,7 +283,9 @@ def _needs(w: TimeWords) -> dict[str, frozenset[str]]:
     """For each rule, the words one of which its expressions always hold."""
 
     def words(phrases: Iterable[str]) -> frozenset[str]:
-        return frozenset(x for phrase in phrases for x in _LETTERS.findall(phrase.lower()))
+        # one word of each phrase is enough, and the longest is the least common: with every
+        # word, "in the early hours" would send most texts to the rule for holding "the"
+        return frozenset(max(_LETTERS.findall(phrase.lower()), key=len) for phrase in phrases)
 
     months = words(w.months)
     digit = frozenset({DIGIT})
@@ -530,7 +533,7 @@ def _longest(items: list[T], span: Callable[[T], tuple[int, int]]) -> list[T]:
 def _matches(text: str) -> list[tuple[_Rule, re.Match[str]]]:
     """Every rule's matches in ``text``, trying only the rules whose needed words it holds."""
     present = set(_LETTERS.findall(text.lower()))
-    if any(ch.isdigit() for ch in text):
+    if _DIGIT.search(text):  # every rule that needs a digit matches one with \d
         present.add(DIGIT)
     return [
         (rule, m)
@@ -621,12 +624,18 @@ def _combine(text: str, pieces: list[_Piece], ctx: _Ctx) -> EventDate | None:
     return replace(found, text=text[start:end])
 
 
+@cache
+def _month_named() -> re.Pattern[str]:
+    """A month's name as a word (for :func:`_fallback`), compiled once."""
+    return re.compile(rf"\b{_month('m')}(?![a-z])", re.IGNORECASE)
+
+
 _DATEPARSER_HINT = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b")
 
 
 def _fallback(text: str, ctx: _Ctx) -> EventDate | None:
     """dateparser, for explicit dates the rules miss ("Sept. 3rd"); only when a month is named."""
-    month_named = re.search(rf"\b{_month('m')}(?![a-z])", text, re.IGNORECASE)
+    month_named = _month_named().search(text)
     if not month_named and not _DATEPARSER_HINT.search(text):
         return None
     settings: dict[str, object] = {"PREFER_DATES_FROM": "future" if ctx.future else "past"}
