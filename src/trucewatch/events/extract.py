@@ -230,12 +230,9 @@ class EventExtractor:
             return None
         lemma = token.lemma_.lower()
         words = _ArgumentWords(token, self.grammar.quantity_nouns)
-        fitting = [r for r in self.lexicon.candidates(lemma, pos) if self._fits(token, r, present, words)]
-        if not fitting:
-            return None
-        return max(
-            fitting,
-            key=lambda r: (len(r.phrase), bool(r.spec.object or r.spec.subject), r.spec.confidence),
+        # the candidates come most preferred first: the first that fits is the one to keep
+        return next(
+            (r for r in self.lexicon.candidates(lemma, pos) if self._fits(token, r, present, words)), None
         )
 
     def _fits(self, token: Token, reading: Reading, present: frozenset[str], words: _ArgumentWords) -> bool:

@@ -90,6 +90,12 @@ class Reading:
     not_subjects: frozenset[str] = frozenset()
     not_complements: frozenset[str] = frozenset()
 
+    @property
+    def preference(self) -> tuple[int, bool, float]:
+        """How strongly the reading is preferred when several fit a word: the longest phrase,
+        then one whose object or subject is named, then the most confident."""
+        return (len(self.phrase), bool(self.spec.object or self.spec.subject), self.spec.confidence)
+
     @classmethod
     def of(cls, category: str, phrase: tuple[str, ...], head: int, spec: TriggerSpec) -> Reading:
         """A reading with its word sets taken from ``spec``."""
@@ -131,7 +137,8 @@ class Cues:
 
 @dataclass(frozen=True)
 class Lexicon:
-    """Compiled lexicon: readings by head lemma and part of speech, mode and context words."""
+    """Compiled lexicon: readings by head lemma and part of speech, most preferred first (in
+    file order among equals), mode and context words."""
 
     readings: dict[tuple[str, str], tuple[Reading, ...]]
     mode_words: dict[str, tuple[tuple[str, Cues], ...]]
@@ -143,7 +150,7 @@ class Lexicon:
         return frozenset(lemma for lemma, _ in self.readings)
 
     def candidates(self, lemma: str, pos: str) -> tuple[Reading, ...]:
-        """Readings whose head word is ``lemma`` as a verb or a noun."""
+        """Readings whose head word is ``lemma`` as a verb or a noun, most preferred first."""
         return self.readings.get((lemma, pos), ())
 
 
@@ -211,7 +218,10 @@ def load_lexicon(extra_files: Iterable[Path] = ()) -> Lexicon:
         for context, cues in data.contexts.items():
             contexts[data.category].append((context, Cues.of(cues)))
     return Lexicon(
-        readings={key: tuple(value) for key, value in readings.items()},
+        readings={
+            key: tuple(sorted(value, key=lambda r: r.preference, reverse=True))
+            for key, value in readings.items()
+        },
         mode_words={key: tuple(value) for key, value in modes.items()},
         context_words={key: tuple(value) for key, value in contexts.items()},
     )
