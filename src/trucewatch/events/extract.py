@@ -510,13 +510,17 @@ class EventExtractor:
                 return mode
         return None
 
-    def _contexts(self, found: Found, words: SentenceWords) -> tuple[str, ...]:
+    def _contexts(self, found: Found, words: SentenceWords, memo: dict[Any, Any]) -> tuple[str, ...]:
+        """The reading's own contexts, then those its category's cue words give the sentence
+        (looked up once per sentence and category, in ``memo``)."""
+        category = found.reading.category
+        if ("contexts", category) not in memo:
+            said = [c for c, cues in self.lexicon.context_words.get(category, ()) if words.any(cues)]
+            memo["contexts", category] = [*said, "ceasefire"] if self._mentions_ceasefire(words) else said
         contexts = list(found.reading.spec.context)
-        for context, cues in self.lexicon.context_words.get(found.reading.category, ()):
-            if context not in contexts and words.any(cues):
+        for context in memo["contexts", category]:
+            if context not in contexts:
                 contexts.append(context)
-        if "ceasefire" not in contexts and self._mentions_ceasefire(words):
-            contexts.append("ceasefire")
         return tuple(contexts)
 
     def _mentions_ceasefire(self, words: SentenceWords) -> bool:
@@ -685,7 +689,7 @@ class EventExtractor:
         if "words" not in memo:
             memo["words"] = SentenceWords.of(sent)
         words = memo["words"]
-        context = self._contexts(found, words)
+        context = self._contexts(found, words, memo)
         found.violation = self._violates_ceasefire(found, words)
         if "attribution" not in memo:
             attribution = find_attribution(sent, offset)
