@@ -720,14 +720,16 @@ def evaluate_acled(
     workers: int = 1,
     limit: int | None = None,
     examples: int = 10,
+    field: str | None = None,
 ) -> AcledReport:
-    """Field accuracy against ACLED's coding of each row's notes (see evaluation.acled)."""
+    """Field accuracy against ACLED's coding of each row's notes (see evaluation.acled); with
+    ``field`` (e.g. "country"), the misses listed are that field's."""
     settings = settings or Settings()
 
     def run(rows: Iterable[dict[str, Any]]) -> Iterator[tuple[str | None, tuple[Event, ...]]]:
         return ((x.id, x.events) for x in _extract_by_id(rows, settings, workers))
 
-    return acled_evaluation(csv_path, run, limit, examples)
+    return acled_evaluation(csv_path, run, limit, examples, field)
 
 
 def open(db: str | None = None, config: Path | None = None) -> Trucewatch:

@@ -34,6 +34,7 @@ from rich.text import Text
 from trucewatch import api
 from trucewatch.config import Settings, load_settings
 from trucewatch.errors import TrucewatchError
+from trucewatch.evaluation.acled import MEASURES as ACLED_MEASURES
 from trucewatch.events.acled import ACLED_COLUMNS, acled_row, most_salient
 from trucewatch.exports import FORMATS as EXPORT_FORMATS
 from trucewatch.exports import RECORD_FORMATS
@@ -689,7 +690,9 @@ def extract(
                 failed += 1
                 err.print(f"[red]line {result.line}[/]: {result.error}", highlight=False, soft_wrap=True)
             if writer is not None:
-                row = acled_row(most_salient(result.events), result.events, result.id or str(result.line))
+                text = result.article.text if result.article else ""
+                text_id = result.id or str(result.line)
+                row = acled_row(most_salient(result.events), result.events, text_id, text)
                 writer.writerow(row.as_csv_row())
                 continue
             record = {"line": result.line, "id": result.id, "events": api.records(result.events)}
@@ -799,11 +802,19 @@ def eval_acled(
     limit: Annotated[int | None, typer.Option(min=1, help="Only the first N rows.")] = None,
     examples: Annotated[int, typer.Option(min=0, help="How many misses to list.")] = 10,
     workers: Annotated[int, typer.Option(min=1, help="Processes that parse in parallel.")] = 1,
+    misses: Annotated[
+        str | None,
+        typer.Option(
+            help="List the misses of this field instead of event types: " + ", ".join(ACLED_MEASURES) + "."
+        ),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Extraction on each row's notes compared with ACLED's own coding, field by field."""
+    if misses is not None and misses not in ACLED_MEASURES:
+        fail(f"--misses: no field {misses!r}; choose one of {', '.join(ACLED_MEASURES)}")
     try:
-        report = api.evaluate_acled(csv_path, load_settings_or_fail(), workers, limit, examples)
+        report = api.evaluate_acled(csv_path, load_settings_or_fail(), workers, limit, examples, misses)
     except TrucewatchError as exc:
         fail(str(exc))
     if as_json:

@@ -359,9 +359,10 @@ def _select(found: list[Atom]) -> list[Atom]:
 def _joinable(doc: Doc, chain: list[Atom], nxt: Atom) -> bool:
     """Whether ``nxt`` continues the noun phrase that ``chain`` has built so far."""
     prev = chain[-1]
-    gap = [t.text.lower() for t in doc[prev.end : nxt.start]]
-    if doc[prev.start].sent != doc[nxt.start].sent:
+    # another sentence between them (Token.sent would walk both whole sentences)
+    if any(doc[i].is_sent_start for i in range(prev.start + 1, nxt.start + 1)):
         return False
+    gap = [t.text.lower() for t in doc[prev.end : nxt.start]]
     before, after = prev.kind, nxt.kind
     if before in MODIFIER_KINDS and after in MODIFIER_KINDS:
         return bool(gap) and set(gap) <= COORDINATION

@@ -372,29 +372,35 @@ def text_country(text: str) -> str | None:
     mission working in one country that it names (events/missions.yaml); else the country it
     names most often, by country name or demonym (country_converter's patterns: "Venezuelan
     migrants") or by the name of a state, province or district of one country only (pycountry:
-    "Acapulco, Guerrero"), the first named on a tie."""
+    "Acapulco, Guerrero"), the first named on a tie.
+
+    Both are looked for in the text's runs of capitalised words only: country_converter's
+    patterns are written for a short name ("^(?!.*dem).*congo"), and searching a long text with
+    them takes time that grows with the square of its length."""
     if not text.strip():
         return None
     missions = [c for c in cached_missions().countries(text) if _is_country(c)]
     if missions:
         return missions[0]
-    codes: list[tuple[int, str]] = []
-    for pattern, code in _country_table()[1]:
-        codes += [(m.start(), code) for m in pattern.finditer(text)]
+    codes: list[str] = []
     subdivisions = _subdivision_countries()
     for run in _NAME_RUN.finditer(text):
+        named_country = country_code(run.group())
+        if named_country is not None:
+            codes.append(named_country)
+            continue
         words = run.group().split()
         i = 0
         while i < len(words):  # the longest name at each word
             for size in range(min(MAX_NAME_WORDS, len(words) - i), 0, -1):
                 named = subdivisions.get(fold(" ".join(words[i : i + size])))
                 if named is not None:
-                    codes.append((run.start(), named))
+                    codes.append(named)
                     break
             else:
                 size = 1
             i += size
-    return _most_named([code for _, code in sorted(codes)])
+    return _most_named(codes)
 
 
 def _most_named(codes: Sequence[str | None]) -> str | None:
