@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +14,23 @@ import yaml
 from typer.testing import CliRunner
 
 import trucewatch
-from trucewatch.analysis.ceasefires import FROM_START, Change, Span, rebuild_from
+from trucewatch.analysis.ceasefires import (
+    FROM_START,
+    Change,
+    Span,
+    build_records,
+    change_of,
+    restarts,
+    update_records,
+)
 from trucewatch.analysis.escalation import series
 from trucewatch.analysis.update import touched
 from trucewatch.cli import app
+from trucewatch.model import CeasefireMention, EventDate
+from trucewatch.store import ArticleInfo
 from trucewatch.store.schema import ceasefires, claims, escalation_daily
 
+from .builders import mention, state
 from .conftest import EXAMPLES, ROOT
 
 TRUTH = yaml.safe_load((ROOT / "examples" / "truth.yaml").read_text(encoding="utf-8"))
@@ -271,7 +283,8 @@ def test_cli_ceasefires_claims_escalation_report_export(corpus_db: Path, tmp_pat
 # The life of three truces between Russia and Ukraine, one article each step, then articles
 # that land among them: a violation inside the second truce, which the third already follows;
 # a statement of history (dated over 60 days before its article) about the second's collapse;
-# and an undated accusation, which joins the last record.
+# an undated accusation, which joins the last record; and an agreement the day before the
+# second truce's, which then starts on it, with a new id that the third must link back to.
 TRUCES = [
     ("Russia and Ukraine agreed to a ceasefire on Monday, officials in Kyiv and Moscow said.", (2025, 2, 4)),
     (
@@ -295,6 +308,7 @@ LATE = [
         (2025, 6, 10),
     ),
     ("Ukraine accused Russia of violating the ceasefire with drone strikes near Kherson.", None),
+    ("Russia and Ukraine agreed to a new truce on Monday, officials in Kyiv and Moscow said.", (2025, 3, 4)),
 ]
 
 
@@ -306,23 +320,48 @@ def ingest_one(tw: trucewatch.Trucewatch, text: str, day: tuple[int, int, int] |
     return dyads["RUS|UKR"]
 
 
-def test_statements_landing_among_stored_records_rebuild_from_the_record_before_them(tmp_path: Path) -> None:
+def record_writes(db: Path) -> None:
+    """Note in a table of the database the id of every ceasefire record written from now on."""
+    with sqlite3.connect(db) as conn:
+        conn.executescript(
+            "CREATE TABLE written (id TEXT);"
+            "CREATE TRIGGER note_write AFTER INSERT ON ceasefires"
+            " BEGIN INSERT INTO written VALUES (new.id); END;"
+        )
+
+
+def written(db: Path) -> set[str]:
+    """The ids of the ceasefire records written since the last call."""
+    with sqlite3.connect(db) as conn:
+        found = {r[0] for r in conn.execute("SELECT id FROM written")}
+        conn.execute("DELETE FROM written")
+    return found
+
+
+def test_statements_landing_among_stored_records_rebuild_only_the_records_they_change(tmp_path: Path) -> None:
     db = tmp_path / "truces.db"
     with trucewatch.open(str(db)) as tw:
         for text, day in TRUCES:
             ingest_one(tw, text, day)
-        firsts = []
+        record_writes(db)
+        starts, rewritten = [], []
         for text, day in LATE:
             spans = [Span(*row) for row in tw.store.ceasefire_spans("RUS|UKR")]
-            firsts.append((rebuild_from(spans, ingest_one(tw, text, day)), len(spans)))
+            starts.append(restarts(spans, ingest_one(tw, text, day)))
+            ids = written(db)
+            rewritten.append([i for i, s in enumerate(spans) if s.id in ids])
         incremental = derived(db)
         records = tw.ceasefires()
         tw.rebuild()
-    # each rebuilt only part of the records, though records followed the first two
-    assert firsts == [(1, 3), (1, 3), (2, 3)]
+    # the violation and the history each rewrote the second truce's record only: the first is
+    # before them, and the third starts afresh after the second's collapse; the undated
+    # accusation joins the last record; the earlier agreement rewrites the first record,
+    # replaces the second by one starting on it (a new id) and rewrites the third's link back
+    assert starts == [[1], [1], [2], [0]]
+    assert rewritten == [[1], [1], [2], [0, 2]]
     assert [(r["start_date"], r["end_date"]) for r in records] == [
-        ("2025-02-03", "2025-02-09"),
-        ("2025-03-04", "2025-03-15"),
+        ("2025-02-03", "2025-03-03"),  # with the proposal that came with the agreement
+        ("2025-03-03", "2025-03-15"),
         ("2025-04-02", "2025-04-02"),
     ]
     second = records[1]
@@ -330,6 +369,7 @@ def test_statements_landing_among_stored_records_rebuild_from_the_record_before_
     assert len([s for p in second["phases"] if p["phase"] == "collapsed" for s in p["sources"]]) == 2
     assert [p["phase"] for p in records[2]["phases"]] == ["agreed", "violation_alleged"]
     assert [r["previous"] for r in records] == [None, records[0]["id"], records[1]["id"]]
+    assert [r["next"] for r in records] == [records[1]["id"], records[2]["id"], None]
     assert incremental == derived(db)
 
 
@@ -354,17 +394,106 @@ def test_where_changes_restart_a_dyads_records() -> None:
         Span("b", day(2025, 2, 1), day(2025, 2, 5)),
         Span("c", day(2025, 3, 1), day(2025, 3, 3)),
     ]
-    assert rebuild_from(spans, [Change(day(2025, 2, 20), False)]) == 1
-    assert rebuild_from(spans, [Change(day(2025, 3, 1), False)]) == 1  # may sort before c's first
-    assert rebuild_from(spans, [Change(day(2025, 1, 1), False)]) == 0
-    assert rebuild_from(spans, [Change(None, False)]) == 2  # undated: joins the last record
-    assert rebuild_from(spans, [Change(None, True)]) is None  # undated history joins none
-    assert rebuild_from(spans, [Change(day(2025, 2, 12), True)]) == 1  # within b's slack
-    assert rebuild_from(spans, [Change(day(2025, 2, 20), True)]) is None  # no record of its time
-    assert rebuild_from(spans, [Change(day(2024, 12, 30), True)]) is None  # before every record
-    assert rebuild_from(spans, [Change(day(2025, 2, 20), True), Change(None, False)]) == 2
-    assert rebuild_from(spans, [FROM_START]) == 0
-    assert rebuild_from([], [Change(day(2025, 2, 20), True)]) == 0
-    # b's span, with the slack, reaches c's start: history after c's start could join b
+    assert restarts(spans, [Change(day(2025, 2, 20), False)]) == [1]
+    assert restarts(spans, [Change(day(2025, 3, 1), False)]) == [1]  # may sort before c's first
+    assert restarts(spans, [Change(day(2025, 1, 1), False)]) == [0]
+    assert restarts(spans, [Change(None, False)]) == [2]  # undated: joins the last record
+    assert restarts(spans, [Change(None, True)]) == []  # undated history joins none
+    assert restarts(spans, [Change(day(2025, 2, 12), True)]) == [1]  # within b's slack
+    assert restarts(spans, [Change(day(2025, 2, 20), True)]) == []  # no record of its time
+    assert restarts(spans, [Change(day(2024, 12, 30), True)]) == []  # before every record
+    assert restarts(spans, [Change(day(2025, 1, 5), False), Change(None, False)]) == [0, 2]
+    assert restarts(spans, [FROM_START]) == [0]
+    # b's span, with the slack, reaches c's start: the history b takes from there on stays
+    # with b unless history of those days changed
     reaching = [spans[0], Span("b", day(2025, 2, 1), day(2025, 2, 25)), spans[2]]
-    assert rebuild_from(reaching, [Change(day(2025, 3, 2), False)]) == 1
+    assert restarts(reaching, [Change(day(2025, 3, 2), False)]) == [2]
+    assert restarts(reaching, [Change(day(2025, 3, 2), False), Change(day(2025, 3, 5), True)]) == [2]
+    assert restarts(reaching, [Change(day(2025, 3, 2), False), Change(day(2025, 3, 3), True)]) == [1]
+
+
+Statement = tuple[CeasefireMention, ArticleInfo]
+PHASES = ["proposed", "agreed", "in_effect", "extended", "violation_alleged", "collapsed", "renewed"]
+
+
+def random_statement(rng: random.Random, n: int) -> Statement:
+    """A RUS|UKR statement of a random phase and time: dated by itself, by its article, or
+    not at all; now and then history, or only hoped for."""
+    published = dt.datetime(2025, 1, 1) + dt.timedelta(hours=rng.randrange(120 * 24))
+    own = published.date() - dt.timedelta(days=rng.choice([0, 0, 1, 3, 90]))
+    date = EventDate(own if rng.random() < 0.7 else None)
+    info = ArticleInfo(None if rng.random() < 0.04 else published, f"outlet {n % 3}", None)
+    statement = CeasefireMention(
+        id=f"s{n:04d}",
+        article_id=f"a{n:04d}",
+        phase=rng.choice(PHASES),
+        parties=(mention(state("RUS")), mention(state("UKR"))),
+        parties_inferred=False,
+        mediators=(),
+        date=date,
+        status="asserted" if rng.random() < 0.9 else "hoped",
+        historical=rng.random() < 0.1,
+        terms=(),
+        accusers=(),
+        accused=(),
+        sentence=0,
+        start=0,
+        end=0,
+        trigger="",
+        sentence_text=f"statement {n}",
+    )
+    return statement, info
+
+
+def day_of(statement: Statement) -> dt.date | None:
+    """The day the walk orders a statement by, as the store's query reads it."""
+    return change_of(*statement).day
+
+
+@pytest.mark.parametrize("seed", [7, 11, 24])
+def test_updating_records_equals_building_them_from_every_statement(seed: int) -> None:
+    # Statements come and go in random batches of a few; after each batch, the stored records
+    # updated from the changes alone must be those built from all the statements. (Seeds 11
+    # and 24 once caught a record that the walk had wrongly ceased to offer history to.)
+    rng = random.Random(seed)
+    statements: dict[str, Statement] = {}
+    stored: dict[str, dict[str, Any]] = {}
+    walked = stored_all = 0
+    for n in range(0, 1200, 4):
+        added = [random_statement(rng, n + i) for i in range(rng.randint(1, 4))]
+        removed = rng.sample(sorted(statements), k=min(len(statements), rng.choice([0, 0, 0, 1, 2])))
+        changes = {change_of(*statements[i]) for i in removed} | {change_of(*s) for s in added}
+        for i in removed:
+            del statements[i]
+        statements.update({s[0].id: s for s in added})
+
+        def load(since: dt.date | None, until: dt.date | None) -> list[Statement]:
+            nonlocal walked
+            found = [
+                s
+                for s in statements.values()
+                if ((d := day_of(s)) is None and until is None)
+                or (d is not None and (since is None or d >= since) and (until is None or d < until))
+            ]
+            walked += len(found)
+            return found
+
+        order = sorted(
+            stored.values(), key=lambda r: (r["start_date"] is None, r["start_date"] or "", r["id"])
+        )
+        spans = [
+            Span(r["id"], *(r[k] and dt.date.fromisoformat(r[k]) for k in ("start_date", "end_date")))
+            for r in order
+        ]
+        update = update_records("RUS|UKR", spans, changes, load, lambda ids: [stored[i] for i in ids])
+        if update is not None:
+            for record_id, previous in update.relinked.items():
+                stored[record_id] = {**stored[record_id], "previous": previous}
+            for record_id in update.replaced:
+                del stored[record_id]
+            stored.update({r["id"]: r for r in update.records})
+        stored_all += len(statements)
+        fresh = build_records(statements.values()).get("RUS|UKR", [])
+        assert sorted(stored.values(), key=lambda r: r["id"]) == sorted(fresh, key=lambda r: r["id"]), n
+    assert len(stored) > 10
+    assert walked < stored_all / 2  # a batch reads less than half of what a rebuild would

@@ -93,8 +93,8 @@ class IngestReport:
 Progress = Callable[[IngestReport], None]
 
 # When a long run rebuilds the derived tables: after at least REFRESH_EVERY new articles, and
-# no more than REFRESH_SHARE of the time (a rebuild reads all stored data of the keys it touches,
-# which grows with the corpus for a busy dyad or day), but after REFRESH_MOST at the latest.
+# no more than REFRESH_SHARE of the time (a rebuild reads the stored data around what it
+# touches, which grows with how busy a dyad or day is), but after REFRESH_MOST at the latest.
 REFRESH_EVERY = 64
 REFRESH_SHARE = 0.2
 REFRESH_MOST = 1000

@@ -14,18 +14,26 @@ Stages of :func:`build_records`, for the statements of one dyad:
    current phase is then marked contested, with both.
 
 The records are a function of the dyad's statements alone, so they never depend on the order
-in which articles arrived. They need not be rebuilt from every statement each time some are
-added or removed: the walk of stage 2 looks back only at the current record (to decide whether
-a statement opens a new one) and at records whose span, give or take HISTORY_SLACK_DAYS,
-reaches a statement of history. So the walk up to a changed statement is the walk that built
-the stored records, and :func:`rebuild_from` names the first stored record that a set of
-changes can alter: the last one starting before a changed statement's day (an undated
-statement sorts last and joins the last record; a statement of history changes the first
-record of its time, and nothing when none is near), moved back past any earlier record whose
-span reaches into it. That record and those after it are rebuilt from the statements dated
-from its start (and the undated ones), the first linked to the record before it, whose id and
-link forward stay as they are: a record's id is its first statement's, which no change after
-it moves.
+in which articles arrived. They need not be rebuilt from every statement when some are added
+or removed (:func:`update_records`): the walk of stage 2 looks back only at the current record
+(whether a statement opens a new one) and at the records whose span, give or take
+HISTORY_SLACK_DAYS, reaches a statement of history. So
+
+- the walk is redone from the first statement of the last stored record starting before a
+  changed statement's day (the last record for an undated statement, which sorts after every
+  dated one; for a statement of history, the first record of its time, or none when no record
+  is near), passing over the statements of history that the records before it took: they
+  take the same ones as before unless statements of history changed in the days they reach,
+  and then the walk starts a record earlier;
+- it goes a stored record at a time, and stops before a stored record whose first statement
+  opens a record after the new walk's last, as it did in the old walk, with nothing changed
+  that day, and where the new walk's records take the same later statements of history as the
+  old ones did. From there on the old walk's records are the new walk's: they are kept, the
+  first only linked back to what is now the record before it (a record's id is its first
+  statement's, which no change after that statement moves).
+
+A refresh then reads the statements of the records around each change and a week beyond,
+however long the dyad's history.
 """
 
 from __future__ import annotations
@@ -34,7 +42,7 @@ import datetime as dt
 import hashlib
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any, NamedTuple
@@ -131,39 +139,86 @@ def _opens_new(record: _Record, item: _Item) -> bool:
     phase = item.statement.phase
     if phase not in OPENING or item.day is None or item.statement.status != "asserted":
         return False  # a truce scheduled or hoped for does not start a new record
+    return _after(record, item.day)
+
+
+def _after(record: _Record, day: dt.date) -> bool:
+    """Whether a truce agreed or starting on ``day`` comes after ``record``'s: after its
+    collapse, or after a long silence."""
     collapse = record.collapse
-    if collapse is not None and collapse.day is not None and item.day > collapse.day:
+    if collapse is not None and collapse.day is not None and day > collapse.day:
         return True
-    return record.last_kept is not None and (item.day - record.last_kept).days > NEW_TRUCE_DAYS
+    return record.last_kept is not None and (day - record.last_kept).days > NEW_TRUCE_DAYS
 
 
-def group(items: Sequence[_Item], previous: str | None = None) -> list[_Record]:
-    """Records of one dyad from its statements (stage 2); the first is linked to ``previous``."""
-    records: list[_Record] = []
-    dyad = statement_dyad(items[0].statement) if items else ""
-    slack = dt.timedelta(days=HISTORY_SLACK_DAYS)
-    # Records whose span, with the slack, still reaches the walk's day. Days only grow along
-    # the walk, so a record left behind never comes back: it could only grow by a statement of
-    # history that it reaches. Each lookup then costs the few records of recent weeks.
-    reaching: list[_Record] = []
-    for item in sorted(items, key=lambda i: i.sort_key()):
-        day = item.day
-        if item.statement.historical:
-            if day is None:
+class _Walk:
+    """Stage 2 for one dyad: statements are fed in sort order, in as many parts as suits.
+
+    Parts may overlap (a statement already fed is passed over), and the walk may start at a
+    given statement and pass over statements that records before it took: it then redoes a
+    stretch of a longer walk.
+    """
+
+    def __init__(self, dyad: str, previous: str | None = None) -> None:
+        self.dyad = dyad
+        self.previous = previous  # the record before the first this walk opens
+        self.records: list[_Record] = []
+        # Records whose span, with the slack, still reaches the walk's day. Days only grow
+        # along the walk, so a record left behind, other than the current one, never comes
+        # back: it could only grow by a statement of history that it reaches. Each lookup
+        # costs the few records of recent weeks.
+        self.reaching: list[_Record] = []
+        self.fed: tuple[Any, ...] | None = None  # the sort key of the last statement fed
+        self.floor: tuple[Any, ...] | None = None  # statements before this are not the walk's
+        self.skip: set[str] = set()  # statements that records before the walk took
+
+    def feed(self, items: Iterable[_Item]) -> None:
+        """Walk these statements, in sort order, passing over those already fed."""
+        for item in sorted(items, key=lambda i: i.sort_key()):
+            key = item.sort_key()
+            if (self.fed is not None and key <= self.fed) or (self.floor is not None and key < self.floor):
                 continue
-            reaching = [r for r in reaching if r.end is not None and day <= r.end + slack]
-            home = next((r for r in reaching if r.start is not None and r.start - slack <= day), None)
-            if home is not None:
-                home.add(item)
-            continue
-        if not records:
-            records.append(_Record(dyad or "", previous=previous))
-            reaching.append(records[-1])
-        elif _opens_new(records[-1], item):
-            records.append(_Record(dyad or "", previous=_record_id(records[-1])))
-            reaching.append(records[-1])
-        records[-1].add(item)
-    return [r for r in records if r.items]
+            self.fed = key
+            if item.statement.id in self.skip:
+                continue
+            if item.statement.historical:
+                if (home := self.home(item.day)) is not None:
+                    home.add(item)
+                continue
+            if not self.records or _opens_new(self.records[-1], item):
+                previous = _record_id(self.records[-1]) if self.records else self.previous
+                self.records.append(_Record(self.dyad, previous=previous))
+                self.reaching.append(self.records[-1])
+            self.records[-1].add(item)
+
+    def home(self, day: dt.date | None) -> _Record | None:
+        """The record a statement of history of ``day``, fed next, joins (the first whose span
+        it falls within, give or take the slack), if any."""
+        if day is None:
+            return None
+        slack = dt.timedelta(days=HISTORY_SLACK_DAYS)
+        current = self.records[-1] if self.records else None
+        # only the current record grows by statements that are not history
+        self.reaching = [
+            r for r in self.reaching if r is current or (r.end is not None and day <= r.end + slack)
+        ]
+        return next((r for r in self.reaching if _within(day, r.start, r.end)), None)
+
+    def last_id(self) -> str | None:
+        """The id of the last record opened, else of the record before the walk."""
+        return _record_id(self.records[-1]) if self.records else self.previous
+
+    def reach(self) -> dt.date | None:
+        """The last day a statement of history can join one of the walk's records on."""
+        ends = [r.end for r in self.records if r.end is not None]
+        return max(ends) + dt.timedelta(days=HISTORY_SLACK_DAYS) if ends else None
+
+
+def group(items: Sequence[_Item]) -> list[_Record]:
+    """Records of one dyad from its statements (stage 2)."""
+    walk = _Walk(statement_dyad(items[0].statement) or "" if items else "")
+    walk.feed(items)
+    return walk.records
 
 
 def _record_id(record: _Record) -> str:
@@ -300,24 +355,21 @@ def build_records(
     statements: Iterable[tuple[CeasefireMention, ArticleInfo]],
 ) -> dict[str, list[dict[str, Any]]]:
     """Every dyad's ceasefire records from its statements."""
-    by_dyad: dict[str, list[tuple[CeasefireMention, ArticleInfo]]] = defaultdict(list)
+    by_dyad: dict[str, list[_Item]] = defaultdict(list)
     for statement, info in statements:
         dyad = statement_dyad(statement)
         if dyad is not None:
-            by_dyad[dyad].append((statement, info))
-    return {dyad: dyad_records(found) for dyad, found in by_dyad.items()}
+            by_dyad[dyad].append(_Item(statement, info))
+    return {dyad: _described(group(items), None) for dyad, items in by_dyad.items()}
 
 
-def dyad_records(
-    statements: Iterable[tuple[CeasefireMention, ArticleInfo]], previous: str | None = None
-) -> list[dict[str, Any]]:
-    """The records of one dyad's statements, in order, each linked to the next; the first is
-    linked back to ``previous`` (a stored record before them, when only the rest is rebuilt)."""
-    described = [describe(r) for r in group([_Item(s, i) for s, i in statements], previous)]
+def _described(records: Sequence[_Record], following: str | None) -> list[dict[str, Any]]:
+    """The stored form of consecutive records, each linked to the next, the last to ``following``."""
+    described = [describe(r) for r in records]
     for before, after in pairwise(described):
         before["next"] = after["id"]
     if described:
-        described[-1]["next"] = None
+        described[-1]["next"] = following
     return described
 
 
@@ -346,29 +398,210 @@ class Span(NamedTuple):
     end: dt.date | None
 
 
-def rebuild_from(spans: Sequence[Span], changes: Iterable[Change]) -> int | None:
-    """The index of the first stored record (``spans``, in order) that ``changes`` can alter,
-    or None when they alter none (statements of history with no record of their time)."""
-    if not spans or any(s.start is None for s in spans):
-        return 0  # no records, or one of undated statements only: build it all
-    starts = [s.start for s in spans if s.start is not None]
-    first: int | None = None
-    for change in changes:
-        reach = _reach(spans, starts, change)
-        if reach is not None:
-            first = reach if first is None else min(first, reach)
-    if first is None:
+# Reads a dyad's statements of the days from the first date up to the second (None: from the
+# first statement; to the last, and the undated ones).
+Loader = Callable[[dt.date | None, dt.date | None], Iterable[tuple[CeasefireMention, ArticleInfo]]]
+# Reads stored records by id.
+Reader = Callable[[Iterable[str]], Iterable[dict[str, Any]]]
+
+
+class Update(NamedTuple):
+    """What a refresh changes of a dyad's stored records."""
+
+    replaced: set[str]  # ids of the stored records to remove
+    records: list[dict[str, Any]]  # the records to store in their place
+    relinked: dict[str, str | None]  # stored records kept, whose record before them is now this one
+
+
+def update_records(
+    dyad: str, spans: Sequence[Span], changes: Iterable[Change], load: Loader, read: Reader
+) -> Update | None:
+    """What ``changes`` change of a dyad's stored records (``spans``, in order), walking only
+    the records they can alter; None when they alter none.
+
+    Each stretch of walk starts at the first statement of a stored record (:func:`restarts`),
+    passing over the statements of history that records before it took, and goes a stored
+    record at a time. It stops at the first statement of a stored record that opens a record
+    in the new walk as in the old, with no change that day or in the days the records before
+    can take history on, and where the new walk's records take the same statements of history
+    from there as the old ones did: from there on the old walk's records are the new walk's,
+    only linked back to what is now the record before.
+    """
+    changes = list(changes)
+    if not spans or any(s.start is None for s in spans):  # no records, or undated ones only
+        return _walk_all(dyad, spans, load)
+    starting = restarts(spans, changes)
+    if not starting:
         return None
-    # Statements from the first rebuilt record's start on must not reach back into an earlier
-    # record: start from the latest record that no earlier one reaches, with the slack.
+    history = sorted(c.day for c in changes if c.historical and c.day is not None)
+    changed_days = {c.day for c in changes}
+    update = Update(set(), [], {})
+    pending = list(starting)
+    while pending:
+        begun = index = pending.pop(0)
+        walk = _Walk(dyad, spans[index - 1].id if index else None)
+        window = [_Item(s, i) for s, i in load(spans[index].start if index else None, _until(spans, index))]
+        if index:
+            first = _first_of(dyad, spans[index], window)
+            if first is None:  # the store changed under us: take no chances
+                return _walk_all(dyad, spans, load)
+            walk.floor = first.sort_key()
+            walk.skip = _taken(read, spans[:index], spans[index].start)
+        following = None
+        while True:
+            walk.feed(window)
+            update.replaced.add(spans[index].id)
+            index += 1
+            if index == len(spans):
+                break
+            start = spans[index].start
+            if start is not None and index not in starting and start not in changed_days:
+                # the first day of the next record is enough to tell whether to stop before it
+                head = [_Item(s, i) for s, i in load(start, start + _DAY)]
+                if _cut(walk, spans[begun:index], spans[index], start + _DAY, head, history, load, read):
+                    following = spans[index].id
+                    if walk.last_id() != spans[index - 1].id:
+                        update.relinked[following] = walk.last_id()
+                    break
+            window = [_Item(s, i) for s, i in load(start, _until(spans, index))]
+        update.records.extend(_described(walk.records, following))
+        pending = [p for p in pending if p > index]
+    return update
+
+
+def _walk_all(dyad: str, spans: Sequence[Span], load: Loader) -> Update:
+    """All the records of a dyad, walked from its first statement."""
+    walk = _Walk(dyad)
+    walk.feed(_Item(s, i) for s, i in load(None, None))
+    return Update({s.id for s in spans}, _described(walk.records, None), {})
+
+
+def _until(spans: Sequence[Span], index: int) -> dt.date | None:
+    """The end (excluded) of the days of a stored record's walk: the next one's start."""
+    return spans[index + 1].start if index + 1 < len(spans) else None
+
+
+def _first_of(dyad: str, span: Span, window: Iterable[_Item]) -> _Item | None:
+    """The statement that opened a stored record (its id is made from it)."""
+    for item in window:
+        if (
+            item.day == span.start
+            and not item.statement.historical
+            and hashlib.sha1(f"{dyad}:{item.statement.id}".encode()).hexdigest()[:16] == span.id
+        ):
+            return item
+    return None
+
+
+def _taken(read: Reader, before: Sequence[Span], start: dt.date | None) -> set[str]:
+    """The statements that the stored records ``before`` a day took, of those reaching that
+    day: among them, the statements of history from that day on that they took."""
     slack = dt.timedelta(days=HISTORY_SLACK_DAYS)
-    latest, reached = 0, dt.date.min
-    for index, span in enumerate(spans[: first + 1]):
-        if span.start is not None and reached < span.start:
-            latest = index
+    reaching = [s.id for s in before if s.end is not None and start is not None and start <= s.end + slack]
+    return {src["statement_id"] for r in read(reaching) for p in r["phases"] for src in p["sources"]}
+
+
+def _cut(
+    walk: _Walk,
+    old: Sequence[Span],
+    span: Span,
+    until: dt.date,
+    window: list[_Item],
+    history: list[dt.date],
+    load: Loader,
+    read: Reader,
+) -> bool:
+    """Whether the walk can stop before the stored record ``span`` (``old``: the stored
+    records it walked again; ``window``: the statements of ``span``'s days, up to ``until``).
+
+    It can when that record's first statement opens a record after the walk's, as it did in
+    the old walk, and the statements of history from there on that the walk's records would
+    take are those that the old records took (none of them changed); the walk then takes them.
+    Whatever the answer, the walk is fed the statements of that day before the record's first.
+    """
+    first = _first_of(walk.dyad, span, window)
+    if first is None or span.start is None:
+        return False
+    walk.feed(i for i in window if i.sort_key() < first.sort_key())
+    if walk.records and not _opens_new(walk.records[-1], first):
+        return False
+    slack = dt.timedelta(days=HISTORY_SLACK_DAYS)
+    old_reach = [s.end + slack for s in old if s.end is not None]
+    homes = [(r.start, r.end) for r in walk.records]  # the walk's spans as they would grow
+    later: list[_Item] = []
+    taken: list[_Item] = []
+    seen = span.start - dt.timedelta(days=1)  # statements of history read up to this day
+    while (reach := max([*old_reach, *(e + slack for _, e in homes if e is not None)], default=seen)) > seen:
+        if history[bisect_left(history, seen + dt.timedelta(days=1)) : bisect_left(history, reach + _DAY)]:
+            return False  # statements of history changed where the records walked again reach
+        days = [i for i in window if i.day is not None and seen < i.day <= reach]
+        if reach >= until:
+            days += [_Item(s, info) for s, info in load(max(seen + _DAY, until), reach + _DAY)]
+        found = sorted(
+            (
+                i
+                for i in days
+                if i.statement.historical
+                and i.statement.id not in walk.skip
+                and i.sort_key() > first.sort_key()
+            ),
+            key=lambda i: i.sort_key(),
+        )
+        seen = reach
+        for item in found:
+            later.append(item)
+            at = next((n for n, (a, b) in enumerate(homes) if _within(item.day, a, b)), None)
+            if at is not None and item.day is not None:
+                start, end = homes[at]
+                homes[at] = (start, max(end, item.day) if end else item.day)
+                taken.append(item)
+    if later:
+        took = _taken(read, old, span.start)
+        if {i.statement.id for i in taken} != took & {i.statement.id for i in later}:
+            return False
+        for item in taken:
+            home = walk.home(item.day)
+            if home is not None:
+                home.add(item)
+    return True
+
+
+_DAY = dt.timedelta(days=1)
+
+
+def _within(day: dt.date | None, start: dt.date | None, end: dt.date | None) -> bool:
+    """Whether a statement of history of ``day`` falls within a span, give or take the slack."""
+    slack = dt.timedelta(days=HISTORY_SLACK_DAYS)
+    return day is not None and start is not None and end is not None and start - slack <= day <= end + slack
+
+
+def restarts(spans: Sequence[Span], changes: Iterable[Change]) -> list[int]:
+    """The stored records (indexes in ``spans``, all dated) from whose first statement the
+    walk must be redone for ``changes``, in order: for each change, the first record it can
+    alter, or an earlier one while statements of history changed in the days from that
+    record's start that records before it reach (they could have moved between records before
+    it). Changes that alter no record (history of no record's time) have none."""
+    changes = list(changes)
+    starts = [s.start for s in spans if s.start is not None]
+    history = sorted(c.day for c in changes if c.historical and c.day is not None)
+    slack = dt.timedelta(days=HISTORY_SLACK_DAYS)
+    reached, reaches = dt.date.min, []  # for each record, the last day records before it reach
+    for span in spans:
+        reaches.append(reached)
         if span.end is not None:
             reached = max(reached, span.end + slack)
-    return latest
+    found = set()
+    for change in changes:
+        index = _reach(spans, starts, change)
+        if index is None:
+            continue
+        while (
+            index
+            and history[bisect_left(history, starts[index]) : bisect_left(history, reaches[index] + _DAY)]
+        ):
+            index -= 1
+        found.add(index)
+    return sorted(found)
 
 
 def _reach(spans: Sequence[Span], starts: list[dt.date], change: Change) -> int | None:

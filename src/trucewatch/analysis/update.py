@@ -3,14 +3,13 @@
 :func:`refresh` rebuilds only what some articles touch: the ceasefire records of the dyads their
 statements name, their own claims, and the escalation rows of the (dyad, day) keys their events
 fall on. Claims and escalation rows are rebuilt from all the stored data for their key, which
-is bounded (an article, a day). A dyad's statements are not: they grow with the corpus, so its
-records are rebuilt only from the first record that the added or removed statements can change
-(see analysis/ceasefires.py for why the ones before it cannot), reading only the statements
-from that record's start on; a refresh then costs what the recent weeks of a dyad hold, not
-its whole history. Because every derived row is a function of the stored statements and events
-for its key alone, and the records kept are those that a walk over all statements would build
-unchanged, the tables equal a build from scratch (:func:`rebuild`) whatever order the articles
-arrived in.
+is bounded (an article, a day). A dyad's statements are not: they grow with the corpus, so only
+the records that the added or removed statements can change are rebuilt (see
+analysis/ceasefires.py for which, and why the others stay as they are), from the statements of
+their days; a refresh then costs what a few weeks of a dyad hold around each change, not its
+whole history. Because every derived row is a function of the stored statements and events for
+its key alone, and the ceasefire records kept are those a walk over all statements would build,
+the tables equal a build from scratch (:func:`rebuild`) whatever order the articles arrived in.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from trucewatch.analysis.ceasefires import Change, Span, change_of, dyad_records, rebuild_from
+from trucewatch.analysis.ceasefires import Change, Span, change_of, update_records
 from trucewatch.analysis.claims import article_claims
 from trucewatch.analysis.duplicates import refresh_duplicates, refresh_reports, report_row
 from trucewatch.analysis.escalation import daily_row, keys_of
@@ -63,11 +62,7 @@ def refresh(store: Store, dyads: Changes, article_ids: set[str], keys: set[tuple
 def _refresh(store: Store, dyads: Changes, article_ids: set[str], keys: set[tuple[str, dt.date]]) -> None:
     # Read a dyad, a slice of articles or a slice of days at a time: a rebuild of many articles
     # (a long run's batch, or `rebuild`) then holds no more than the busiest key's data.
-    ceasefire_rows = {
-        dyad: rows
-        for dyad, changes in dyads.items()
-        if (rows := _ceasefire_update(store, dyad, changes)) is not None
-    }
+    ceasefire_rows = [_ceasefire_update(store, dyad, changes) for dyad, changes in dyads.items()]
     infos = store.article_infos(article_ids)
     claim_rows: dict[str, list[dict[str, Any]]] = {a: [] for a in article_ids}
     reports = []
@@ -99,19 +94,22 @@ def _refresh(store: Store, dyads: Changes, article_ids: set[str], keys: set[tupl
     store.replace_derived(ceasefire_rows, claim_rows, escalation, article_ids)
 
 
-def _ceasefire_update(
-    store: Store, dyad: str, changes: set[Change]
-) -> tuple[dt.date | None, list[dict[str, Any]]] | None:
-    """The rows of a dyad's records from the first that ``changes`` can alter (with that
-    record's start date; None when all are rebuilt), or None when they alter none."""
+def _ceasefire_update(store: Store, dyad: str, changes: set[Change]) -> tuple[set[str], list[dict[str, Any]]]:
+    """The ids of the dyad's stored records that ``changes`` alter, and the rows replacing them."""
     spans = [Span(*row) for row in store.ceasefire_spans(dyad)]
-    first = rebuild_from(spans, changes)
-    if first is None:
-        return None
-    since = spans[first].start if first else None
-    previous = spans[first - 1].id if first else None
-    records = dyad_records(store.ceasefire_mentions([dyad], since), previous)
-    return since, [
+    update = update_records(
+        dyad,
+        spans,
+        changes,
+        lambda since, until: store.ceasefire_mentions([dyad], since, until),
+        store.ceasefire_records_by_id,
+    )
+    if update is None:
+        return set(), []
+    records = update.records
+    for record in store.ceasefire_records_by_id(update.relinked):
+        records.append({**record, "previous": update.relinked[record["id"]]})
+    return update.replaced | set(update.relinked), [
         {
             "id": r["id"],
             "dyad": dyad,

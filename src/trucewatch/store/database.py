@@ -326,32 +326,48 @@ class Store(FeedStore, ReportStore):
 
     # ceasefire statements and the derived tables (analysis/ builds them; the store keeps them)
     def ceasefire_mentions(
-        self, dyads: Iterable[str] | None = None, since: dt.date | None = None
+        self, dyads: Iterable[str] | None = None, since: dt.date | None = None, until: dt.date | None = None
     ) -> list[tuple[CeasefireMention, ArticleInfo]]:
-        """Ceasefire statements (of these dyads, or all) with their article's date and outlet;
-        with ``since``, only those of that day or later (by their own date, else their
-        article's) and those with no date at all: what a rebuild from that day on reads."""
+        """Ceasefire statements (of these dyads, or all) with their article's date and outlet.
+
+        With ``since`` or ``until``, only those of the days from ``since`` and before ``until``
+        by their own date, else their article's; those with neither come with no ``until``, as
+        they sort after every dated one: what a rebuild of some of a dyad's records reads.
+        """
         query = select(
             ceasefire_mentions.c.record, articles.c.published, articles.c.outlet, articles.c.title
         ).join(articles, articles.c.id == ceasefire_mentions.c.article_id)
         if dyads is not None:
             query = query.where(ceasefire_mentions.c.dyad.in_(list(dyads)))
         queries = [query]
-        if since is not None:
+        if since is not None or until is not None:
             # Two queries, each a range of the (dyad, date) index: one OR would scan the dyad.
-            published = articles.c.published
-            queries = [
-                query.where(ceasefire_mentions.c.date >= since),
-                query.where(
-                    ceasefire_mentions.c.date.is_(None),
-                    published.is_(None) | (published >= dt.datetime.combine(since, dt.time())),
-                ),
-            ]
+            own, published = ceasefire_mentions.c.date, articles.c.published
+            dated, undated = query.where(own.is_not(None)), query.where(own.is_(None))
+            if since is not None:
+                dated = dated.where(own >= since)
+                undated = undated.where(
+                    published.is_(None) | (published >= dt.datetime.combine(since, dt.time()))
+                )
+            if until is not None:
+                dated = dated.where(own < until)
+                undated = undated.where(published < dt.datetime.combine(until, dt.time()))
+            queries = [dated, undated]
         with self._errors("read ceasefire statements"), self.engine.connect() as conn:
             return [
                 (ceasefire_mention_from_dict(r.record), ArticleInfo(r.published, r.outlet, r.title))
                 for q in queries
                 for r in conn.execute(q.order_by(ceasefire_mentions.c.id))
+            ]
+
+    def ceasefire_records_by_id(self, ids: Iterable[str]) -> list[dict[str, Any]]:
+        """The stored ceasefire records with these ids."""
+        wanted = sorted(set(ids))
+        with self._errors("read ceasefires"), self.engine.connect() as conn:
+            return [
+                r.record
+                for part in chunks(wanted)
+                for r in conn.execute(select(ceasefires.c.record).where(ceasefires.c.id.in_(part)))
             ]
 
     def ceasefire_spans(self, dyad: str) -> list[tuple[str, dt.date | None, dt.date | None]]:
@@ -378,23 +394,20 @@ class Store(FeedStore, ReportStore):
 
     def replace_derived(
         self,
-        ceasefire_records: dict[str, tuple[dt.date | None, list[dict[str, Any]]]],
+        ceasefire_records: Iterable[tuple[set[str], list[dict[str, Any]]]],
         claim_records: dict[str, list[dict[str, Any]]],
         escalation_rows: dict[tuple[str, dt.date], dict[str, Any] | None],
         refreshed: Iterable[str] = (),
     ) -> None:
-        """Swap, in one transaction, the ceasefire records of some dyads (each from a start
-        date on, or all of them for None), the claims of some articles and the escalation rows
-        of some (dyad, day) keys for freshly built ones, and take the ``refreshed`` articles off
-        the refresh queue."""
+        """Swap, in one transaction, some ceasefire records (by id, each set for its new rows),
+        the claims of some articles and the escalation rows of some (dyad, day) keys for
+        freshly built ones, and take the ``refreshed`` articles off the refresh queue."""
         with self._errors("update ceasefires, claims and escalation"), self.engine.begin() as conn:
             for part in chunks(sorted(set(refreshed))):
                 conn.execute(delete(refresh_queue).where(refresh_queue.c.article_id.in_(part)))
-            for dyad, (since, records) in ceasefire_records.items():
-                old = delete(ceasefires).where(ceasefires.c.dyad == dyad)
-                if since is not None:
-                    old = old.where(ceasefires.c.start_date.is_(None) | (ceasefires.c.start_date >= since))
-                conn.execute(old)
+            for replaced, records in ceasefire_records:
+                for part in chunks(sorted(replaced)):
+                    conn.execute(delete(ceasefires).where(ceasefires.c.id.in_(part)))
                 if records:
                     conn.execute(insert(ceasefires), records)
             for article_id, records in claim_records.items():
