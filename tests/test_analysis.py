@@ -497,3 +497,8 @@ def test_updating_records_equals_building_them_from_every_statement(seed: int) -
         assert sorted(stored.values(), key=lambda r: r["id"]) == sorted(fresh, key=lambda r: r["id"]), n
     assert len(stored) > 10
     assert walked < stored_all / 2  # a batch reads less than half of what a rebuild would
+    # changes not known (a replaced version is gone): every record is built again
+    spans = [Span(r["id"], dt.date.fromisoformat(r["start_date"]), None) for r in stored.values()]
+    everything = update_records("RUS|UKR", spans, {FROM_START}, load, lambda ids: [stored[i] for i in ids])
+    assert everything is not None and everything.replaced == set(stored)
+    assert everything.records == build_records(statements.values())["RUS|UKR"]

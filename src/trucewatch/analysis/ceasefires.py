@@ -380,8 +380,8 @@ class Change(NamedTuple):
     historical: bool
 
 
-# A change before any record: the dyad is rebuilt from its first statement (when what changed
-# is not known, as for articles an interrupted run stored).
+# A change before any record: the dyad's records are all rebuilt (when what changed is not
+# known, as for articles an interrupted run stored, whose replaced versions are gone).
 FROM_START = Change(dt.date.min, historical=False)
 
 
@@ -428,8 +428,8 @@ def update_records(
     only linked back to what is now the record before.
     """
     changes = list(changes)
-    if not spans or any(s.start is None for s in spans):  # no records, or undated ones only
-        return _walk_all(dyad, spans, load)
+    if FROM_START in changes or not spans or any(s.start is None for s in spans):
+        return _walk_all(dyad, spans, load)  # (no records, or one of undated statements only)
     starting = restarts(spans, changes)
     if not starting:
         return None
