@@ -642,3 +642,34 @@ def test_a_state_written_as_its_iso_code_holds_the_places_before_it(
     text = "At Aung village, in Toungup Township, Rakhine State, AA fighters abducted two men."
     rakhine = place_of(nlp, gazetteer, text, "abducted")
     assert rakhine is not None and rakhine.country == "MMR"
+
+
+def test_a_users_places_file_named_in_the_config_is_read_by_the_pipeline(tmp_path: Path) -> None:
+    from trucewatch import api
+    from trucewatch.config import load_settings
+
+    folder = tmp_path / "config"  # not the working folder, where a trucewatch.toml would be read
+    folder.mkdir()
+    (folder / "my_places.yaml").write_text(
+        "places:\n"
+        "  - name: Zelenobrodivka\n"
+        "    country: UKR\n"
+        "    precision: city\n"
+        "    latitude: 48.1\n"
+        "    longitude: 37.9\n",
+        encoding="utf-8",
+    )
+    config = folder / "trucewatch.toml"
+    config.write_text('place_files = ["my_places.yaml"]\n', encoding="utf-8")
+    line = '{"id": "v", "text": "Russian forces shelled Zelenobrodivka on Monday, killing two civilians."}\n'
+
+    def place(settings_config: Path | None) -> Location | None:
+        settings = load_settings(settings_config, str(tmp_path / "unused.db"))
+        (result,) = api.extract([line], settings)
+        assert result.events, result.error
+        return result.events[0].location
+
+    without = place(None)
+    assert without is None or without.name != "Zelenobrodivka"
+    found = place(config)
+    assert found is not None and (found.name, found.country) == ("Zelenobrodivka", "UKR")

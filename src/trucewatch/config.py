@@ -27,7 +27,14 @@ import platformdirs
 from trucewatch.errors import ConfigError
 
 CONFIG_NAME = "trucewatch.toml"
-_LIST_KEYS = ("actor_files", "boilerplate_files", "lexicon_files", "ceasefire_files")
+_LIST_KEYS = (
+    "actor_files",
+    "boilerplate_files",
+    "lexicon_files",
+    "ceasefire_files",
+    "place_files",
+    "mission_files",
+)
 DEFAULT_MAX_BODY_BYTES = 2_000_000
 # A token short enough to guess is no protection for a server reachable from the network.
 MIN_TOKEN_LENGTH = 16
@@ -47,6 +54,8 @@ class Settings:
     boilerplate_files: tuple[Path, ...] = field(default=())
     lexicon_files: tuple[Path, ...] = field(default=())
     ceasefire_files: tuple[Path, ...] = field(default=())
+    place_files: tuple[Path, ...] = field(default=())
+    mission_files: tuple[Path, ...] = field(default=())
     busy_timeout: float = 10.0
     # The web API: the token that writes must carry (required when serving beyond loopback),
     # and the largest request body accepted, so one upload cannot exhaust the server's memory.

@@ -46,7 +46,10 @@ class Pipeline:
         self.nlp = load_pipeline()
         self.resolver = ActorResolver(self.nlp, cached_catalogue(tuple(settings.actor_files)))
         self.extractor = EventExtractor(
-            cached_lexicon(tuple(settings.lexicon_files)), grammar(), ontology(), cached_gazetteer()
+            cached_lexicon(tuple(settings.lexicon_files)),
+            grammar(),
+            ontology(),
+            cached_gazetteer(tuple(settings.place_files), tuple(settings.mission_files)),
         )
         self.ceasefires = CeasefireFinder(ceasefire_lexicon(tuple(settings.ceasefire_files)), grammar())
 

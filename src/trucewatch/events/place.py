@@ -623,9 +623,9 @@ class Gazetteer:
 
 
 @lru_cache(maxsize=8)
-def cached_gazetteer(extra_files: tuple[Path, ...] = ()) -> Gazetteer:
-    """The gazetteer with these extra places files, built once per process."""
-    return Gazetteer.load(extra_files)
+def cached_gazetteer(extra_files: tuple[Path, ...] = (), mission_files: tuple[Path, ...] = ()) -> Gazetteer:
+    """The gazetteer with these extra places and missions files, built once per process."""
+    return Gazetteer.load(extra_files, mission_files=mission_files)
 
 
 # --- building ---------------------------------------------------------------------------------
