@@ -609,12 +609,13 @@ class Gazetteer:
             i += max(size, 1)
 
     def _country_at(self, tokens: Sequence[Token], i: int) -> int:
-        """How many tokens from ``i`` (consecutive tokens of one sentence) name a country."""
-        doc_text = tokens[i].doc.text
-        start = tokens[i].idx
+        """How many tokens from ``i`` (consecutive tokens of one sentence) name a country.
+
+        The words are read as a Span of the Doc: ``Doc.text`` joins the whole document anew at
+        every call."""
+        doc, first = tokens[i].doc, tokens[i].i
         for size in range(min(self.country_name_words, len(tokens) - i), 0, -1):
-            last = tokens[i + size - 1]
-            text = doc_text[start : last.idx + len(last.text)]
+            text = doc[first : first + size].text
             key = fold(text)
             is_country = any(p.kind == "country" for p in self.names.get(key, ()))
             if is_country and (key not in self.exact_keys or text in self.exact_forms):
