@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
+from pydantic import BaseModel, ValidationError
 
 from trucewatch.errors import DataFileError
+
+Model = TypeVar("Model", bound=BaseModel)
 
 
 class WordsLoader(yaml.SafeLoader):
@@ -37,3 +40,24 @@ def load_yaml(path: Path) -> Any:
         raise DataFileError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     except yaml.YAMLError as exc:
         raise DataFileError(f"{path}: not valid YAML: {exc}") from exc
+
+
+def load_model(path: Path, model: type[Model], what: str) -> Model:
+    """A YAML data file validated against ``model`` (an empty file as an empty mapping), or
+    DataFileError naming the file and ``what`` it should hold when it cannot be read, and the
+    first field at fault when it does not validate."""
+    try:
+        raw = yaml.load(Path(path).read_text(encoding="utf-8"), Loader=WordsLoader) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise DataFileError(f"{path}: cannot read {what}: {exc}") from exc
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise DataFileError(f"{path}: {validation_problem(exc)}") from exc
+
+
+def validation_problem(exc: ValidationError) -> str:
+    """Where and what the first problem of ``exc`` is, and how many there are."""
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first["loc"])
+    return f"{where}: {first['msg']} ({exc.error_count()} problem(s))"

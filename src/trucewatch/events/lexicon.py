@@ -15,9 +15,9 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from trucewatch.datafiles import load_yaml
+from trucewatch.datafiles import load_model
 from trucewatch.errors import DataFileError
 from trucewatch.events.ontology import ontology
 
@@ -183,13 +183,7 @@ def _validate(data: CategoryFile, path: Path) -> None:
 
 def read_file(path: Path) -> CategoryFile:
     """One lexicon file, validated; DataFileError names the file and the problem."""
-    raw = load_yaml(path)
-    try:
-        data = CategoryFile.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise DataFileError(f"{path}: {where}: {first['msg']}") from exc
+    data = load_model(path, CategoryFile, "lexicon file")
     _validate(data, path)
     return data
 

