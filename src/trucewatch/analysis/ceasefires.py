@@ -223,7 +223,12 @@ def group(items: Sequence[_Item]) -> list[_Record]:
 
 def _record_id(record: _Record) -> str:
     first = min(record.items, key=lambda i: i.sort_key())
-    return hashlib.sha1(f"{record.dyad}:{first.statement.id}".encode()).hexdigest()[:16]
+    return _opened_by(record.dyad, first.statement.id)
+
+
+def _opened_by(dyad: str, statement_id: str) -> str:
+    """The id of the record of ``dyad`` whose first statement is ``statement_id``."""
+    return hashlib.sha1(f"{dyad}:{statement_id}".encode()).hexdigest()[:16]
 
 
 def _source(item: _Item) -> dict[str, Any]:
@@ -487,7 +492,7 @@ def _first_of(dyad: str, span: Span, window: Iterable[_Item]) -> _Item | None:
         if (
             item.day == span.start
             and not item.statement.historical
-            and hashlib.sha1(f"{dyad}:{item.statement.id}".encode()).hexdigest()[:16] == span.id
+            and _opened_by(dyad, item.statement.id) == span.id
         ):
             return item
     return None
