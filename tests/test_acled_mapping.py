@@ -18,7 +18,7 @@ from trucewatch.events.acled import (
     country_name,
     most_salient,
 )
-from trucewatch.model import Actor, Event
+from trucewatch.model import Actor, Event, TextCountries
 
 from .builders import event, group, organisation, place, state
 
@@ -519,13 +519,16 @@ def test_an_event_with_no_place_is_in_the_country_of_the_mission_that_reports_it
 
 
 def test_a_text_with_no_event_still_gives_the_country_it_speaks_of() -> None:
-    assert acled_row(None, [], "t1").iso3 == ""  # no text, nothing to go on
-    by_state = acled_row(None, [], "t2", "In Tlaquepaque, Jalisco, a bag of documents was found in a car.")
-    assert (by_state.iso3, by_state.country, by_state.event_type) == ("MEX", "Mexico", "")
-    by_demonym = acled_row(
-        None, [], "t3", "Two hundred Venezuelan migrants came home from Peru and Venezuelan buses met them."
-    )
-    assert by_demonym.iso3 == "VEN"  # named twice against once
-    by_mission = acled_row(None, [], "t4", "UNIFIL said Israeli drones flew over the area.")
-    assert by_mission.iso3 == "LBN"
-    assert acled_row(None, [], "t5", "Nothing of note happened that day.").iso3 == ""
+    assert acled_row(None, [], "t1").iso3 == ""  # nothing to go on
+    placed = acled_row(None, [], "t2", TextCountries(places=("MEX", "USA"), demonyms=("VEN",)))
+    assert (placed.iso3, placed.country, placed.event_type) == ("MEX", "Mexico", "")
+    assert acled_row(None, [], "t3", TextCountries(demonyms=("VEN",))).iso3 == "VEN"
+
+
+def test_an_event_with_no_place_is_where_the_text_names_places_before_its_actors_home() -> None:
+    e = event("ASSAULT", "", source=[state("ISR", "MIL")], text="Troops opened fire on the village.")
+    assert acled_row(e, [e], "t1").iso3 == "ISR"  # its actors' home, with nothing else
+    named = acled_row(e, [e], "t1", TextCountries(places=("SYR",), demonyms=("TUR",)))
+    assert named.iso3 == "SYR"
+    told_by_demonym = acled_row(e, [e], "t1", TextCountries(demonyms=("TUR",)))
+    assert told_by_demonym.iso3 == "ISR"  # a demonym of the text is weaker than the event's own actors

@@ -17,11 +17,14 @@ from trucewatch.evaluation import evaluate_acled, evaluate_seeds, macro_f1, same
 from trucewatch.evaluation.acled import actor_country, iso_date
 from trucewatch.evaluation.metrics import Ratio
 from trucewatch.evaluation.seeds import DocOutput
-from trucewatch.model import Event
+from trucewatch.model import Event, TextCountries
 
 from .builders import event, group, organisation, place, state
 
 # ---------------------------------------------------------------- metrics
+
+# what a run of the system yields per ACLED row: (id, events, the countries its text points to)
+Results = Iterator[tuple[str | None, tuple[Event, ...], TextCountries]]
 
 
 def test_macro_f1_on_a_confusion_worked_by_hand() -> None:
@@ -431,11 +434,11 @@ def acled_csv(tmp_path: Path) -> Path:
 
 
 def fake_run(seen: list[dict[str, Any]]) -> Any:
-    def run(inputs: Iterable[dict[str, Any]]) -> Iterator[tuple[str | None, tuple[Event, ...]]]:
+    def run(inputs: Iterable[dict[str, Any]]) -> Results:
         assert not isinstance(inputs, list | tuple), "rows must be streamed"
         for item in inputs:
             seen.append(item)
-            yield item["id"], OURS.get(item["id"], ())
+            yield item["id"], OURS.get(item["id"], ()), TextCountries()
 
     return run
 
@@ -479,14 +482,14 @@ def test_acled_scores_worked_by_hand(acled_csv: Path) -> None:
 
 
 def test_acled_rows_stay_aligned_when_the_system_skips_or_fails_a_row(acled_csv: Path) -> None:
-    def run(inputs: Iterable[dict[str, Any]]) -> Iterator[tuple[str | None, tuple[Event, ...]]]:
+    def run(inputs: Iterable[dict[str, Any]]) -> Results:
         for item in inputs:
             if item["id"] == "X2":
                 continue  # never answered
             if item["id"] == "X4":
-                yield None, ()  # could not be read
+                yield None, (), TextCountries()  # could not be read
                 continue
-            yield item["id"], OURS.get(item["id"], ())
+            yield item["id"], OURS.get(item["id"], ()), TextCountries()
 
     report = evaluate_acled(acled_csv, run)
     assert report.overall.rows == 4
@@ -557,9 +560,9 @@ def test_acled_a_retired_country_code_is_read_by_the_country_name(tmp_path: Path
         writer.writerow({name: row.get(name, "") for name in ACLED_HEADER})
     romania = {ACLED_ROWS[1]["data_id"]: (event("PROTEST", "demo", where=place("Cluj", "ROU")),)}
 
-    def run(inputs: Iterable[dict[str, Any]]) -> Iterator[tuple[str | None, tuple[Event, ...]]]:
+    def run(inputs: Iterable[dict[str, Any]]) -> Results:
         for item in inputs:
-            yield item["id"], romania.get(item["id"], ())
+            yield item["id"], romania.get(item["id"], ()), TextCountries()
 
     report = evaluate_acled(path, run)
     assert report.overall.accuracy["country"].hits == 1

@@ -54,6 +54,30 @@ def test_acled_rows_give_a_country_even_without_an_event(tmp_path: Path) -> None
     assert rows[1]["event_type"] == "" and rows[1]["country"] == "Lebanon"
 
 
+def test_a_text_with_no_event_is_given_the_country_it_names_places_in(tmp_path: Path) -> None:
+    texts = {
+        "state": "In Tlaquepaque, Jalisco, a bag of documents was found in a car.",
+        "mission": "UNIFIL said Israeli drones flew over the area.",  # a mission in Lebanon only
+        "nothing": "Nothing of note happened that day.",
+    }
+    lines = [json.dumps({"id": key, "text": text}) for key, text in texts.items()]
+    result = runner.invoke(
+        app, ["extract", str(write_lines(tmp_path / "in.jsonl", lines)), "--format", "acled"]
+    )
+    assert result.exit_code == 0, result.stderr
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(result.stdout))}
+    assert {key: (rows[key]["event_type"], rows[key]["iso3"]) for key in texts} == {
+        "state": ("", "MEX"),
+        "mission": ("", "LBN"),
+        "nothing": ("", ""),
+    }
+    records = [
+        json.loads(line)
+        for line in runner.invoke(app, ["extract", str(tmp_path / "in.jsonl")]).stdout.splitlines()
+    ]
+    assert records[1]["countries"] == {"places": ["LBN"], "demonyms": ["ISR"]}
+
+
 def test_standard_input_and_a_very_long_sentence(tmp_path: Path) -> None:
     clause = "officials, aid workers and residents who had fled described the damage to roads and homes, and "
     long_text = "In the border town " + clause * 330 + "the talks ended."

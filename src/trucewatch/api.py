@@ -46,7 +46,16 @@ from trucewatch.ingest.pages import page_articles
 from trucewatch.ingest.partitions import partitions
 from trucewatch.ingest.sources import read_bytes
 from trucewatch.ingest.watch import PollResult, Watcher
-from trucewatch.model import Article, CeasefireMention, Event, ParsedArticle, Rejection, as_dict, dyad_key
+from trucewatch.model import (
+    Article,
+    CeasefireMention,
+    Event,
+    ParsedArticle,
+    Rejection,
+    TextCountries,
+    as_dict,
+    dyad_key,
+)
 from trucewatch.pipeline import process
 from trucewatch.store import (
     ActorSummary,
@@ -636,6 +645,7 @@ class Extraction:
     events: tuple[Event, ...]
     error: str | None = None
     ceasefires: tuple[CeasefireMention, ...] = ()
+    countries: TextCountries = field(default_factory=TextCountries)
 
 
 def extract(lines: Iterable[str], settings: Settings | None = None, workers: int = 1) -> Iterator[Extraction]:
@@ -671,7 +681,9 @@ def extract(lines: Iterable[str], settings: Settings | None = None, workers: int
         if isinstance(result, Rejection):
             yield Extraction(number, raw_id, article, (), result.reason)
         else:
-            yield Extraction(number, raw_id, article, result.events, None, result.ceasefires)
+            yield Extraction(
+                number, raw_id, article, result.events, None, result.ceasefires, result.countries
+            )
     for number, raw_id, article, error in pending:
         yield Extraction(number, raw_id, article, (), error)
 
@@ -726,8 +738,10 @@ def evaluate_acled(
     ``field`` (e.g. "country"), the misses listed are that field's."""
     settings = settings or Settings()
 
-    def run(rows: Iterable[dict[str, Any]]) -> Iterator[tuple[str | None, tuple[Event, ...]]]:
-        return ((x.id, x.events) for x in _extract_by_id(rows, settings, workers))
+    def run(
+        rows: Iterable[dict[str, Any]],
+    ) -> Iterator[tuple[str | None, tuple[Event, ...], TextCountries]]:
+        return ((x.id, x.events, x.countries) for x in _extract_by_id(rows, settings, workers))
 
     return acled_evaluation(csv_path, run, limit, examples, field)
 

@@ -690,12 +690,16 @@ def extract(
                 failed += 1
                 err.print(f"[red]line {result.line}[/]: {result.error}", highlight=False, soft_wrap=True)
             if writer is not None:
-                text = result.article.text if result.article else ""
                 text_id = result.id or str(result.line)
-                row = acled_row(most_salient(result.events), result.events, text_id, text)
+                row = acled_row(most_salient(result.events), result.events, text_id, result.countries)
                 writer.writerow(row.as_csv_row())
                 continue
-            record = {"line": result.line, "id": result.id, "events": api.records(result.events)}
+            record = {
+                "line": result.line,
+                "id": result.id,
+                "countries": as_dict(result.countries),
+                "events": api.records(result.events),
+            }
             if result.error:
                 record["error"] = result.error
             sys.stdout.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")

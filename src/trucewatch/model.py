@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -208,6 +208,17 @@ class CeasefireMention:
 
 
 @dataclass(frozen=True)
+class TextCountries:
+    """The countries a text points to (ISO alpha-3), most named first: ``places``, those it names
+    places in (a country name, a province, a town whose every namesake lies there, a mission
+    working there); ``demonyms``, those it names only by a demonym ("Israeli drones"), which
+    speaks of a side more than of where the text is set."""
+
+    places: tuple[str, ...] = ()
+    demonyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ParsedArticle:
     """An article after the NLP and extraction stages: sentences, actor mentions, events."""
 
@@ -216,6 +227,7 @@ class ParsedArticle:
     mentions: tuple[Mention, ...]
     events: tuple[Event, ...] = ()
     ceasefires: tuple[CeasefireMention, ...] = ()
+    countries: TextCountries = field(default_factory=TextCountries)
 
 
 @dataclass(frozen=True)

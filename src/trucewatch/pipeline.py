@@ -71,7 +71,8 @@ class Pipeline:
         dates = SentenceDates(article.published)  # events and ceasefire statements share them
         events = tuple(self.extractor.extract(article, chunks, sentences, mentions, dates))
         ceasefires = tuple(self.ceasefires.find(article, chunks, sentences, mentions, events, dates))
-        return ParsedArticle(article, sentences, mentions, events, ceasefires)
+        countries = self.extractor.countries(chunks)
+        return ParsedArticle(article, sentences, mentions, events, ceasefires, countries)
 
 
 def _sentences(chunks: Sequence[Chunk]) -> Iterator[Sentence]:

@@ -33,9 +33,10 @@ from typing import Any
 from trucewatch.errors import InputError
 from trucewatch.evaluation.metrics import Ratio, macro_f1, same_place
 from trucewatch.events.acled import AcledRow, acled_row, country_code, country_name, most_salient
-from trucewatch.model import Event
+from trucewatch.model import Event, TextCountries
 
-Run = Callable[[Iterable[dict[str, Any]]], Iterator[tuple[str | None, tuple[Event, ...]]]]
+# (id, events, the countries the text points to) per input
+Run = Callable[[Iterable[dict[str, Any]]], Iterator[tuple[str | None, tuple[Event, ...], TextCountries]]]
 
 REQUIRED_COLUMNS = (
     "event_date",
@@ -293,7 +294,7 @@ def evaluate_acled(
     """Run the system on the notes of each ACLED row and compare its coding with ACLED's.
 
     ``run`` receives the inputs ({"id", "text", "published"}) lazily, one per row with notes,
-    and yields (id, events) in the same order (an id of None, from an input it could not read,
+    and yields (id, events, countries) in the same order (an id of None, from an input it could not read,
     is taken to be the next row). ``limit`` reads only the first rows; ``examples`` is how many
     misses to keep for reading: rows whose event type or sub-event type we got wrong, or with
     ``field`` (one of MEASURES, e.g. "country") the rows that measure counts wrong, with ACLED's
@@ -322,10 +323,10 @@ def evaluate_acled(
                 item["published"] = published
             yield item
 
-    def score(events: tuple[Event, ...]) -> None:
+    def score(events: tuple[Event, ...], countries: TextCountries | None = None) -> None:
         gold, notes = pending.popleft()
         pending_ids.discard(gold.id)
-        row = acled_row(most_salient(events), events, gold.id, notes)
+        row = acled_row(most_salient(events), events, gold.id, countries)
         result = RowResult(gold, replace(row, notes=""))
         results.append(result)
         if len(misses) >= examples:
@@ -347,12 +348,12 @@ def evaluate_acled(
                 )
             )
 
-    for result_id, events in run(inputs()):
+    for result_id, events, countries in run(inputs()):
         if result_id is not None and result_id in pending_ids:
             while pending and pending[0][0].id != result_id:
                 score(())
         if pending:
-            score(events)
+            score(events, countries)
     while pending:
         score(())
 

@@ -19,13 +19,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import country_converter
-import pycountry
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from trucewatch.errors import DataFileError
-from trucewatch.events.place import cached_missions, fold
-from trucewatch.model import Actor, Event, Mention
+from trucewatch.events.place import cached_missions
+from trucewatch.model import Actor, Event, Mention, TextCountries
 
 ACLED_FILE = Path(__file__).with_name("acled.yaml")
 
@@ -314,14 +313,19 @@ class _Side:
     inter: int
 
 
-def event_country(event: Event, events: Sequence[Event] = ()) -> str | None:
+def event_country(
+    event: Event, events: Sequence[Event] = (), countries: TextCountries | None = None
+) -> str | None:
     """The country an event happened in (ISO alpha-3): its place, else its victims'; else the
     country of the places the rest of its text (``events``) names; else that of a mission
     working in one country that its sentence, or the sentences of the text's events, name (the
-    OSCE SMM in Ukraine: events/missions.yaml); else its targets' or actors'; else those of the
-    text's other events. A short report names its place once ("Clashes in Marib. ... Two
-    soldiers were killed."), and an event with no place of its own most likely happened there
-    rather than in its actors' home country."""
+    OSCE SMM in Ukraine: events/missions.yaml); else the country whose places its text names
+    most (``countries``, of the whole text: "Ghariyeh in Dar'a"); else its targets' or actors';
+    else those of the text's other events; else the country its text names most by demonyms.
+    A short report names its place once ("Clashes in Marib. ... Two soldiers were killed."),
+    and an event with no place of its own most likely happened there rather than in its actors'
+    home country."""
+    countries = countries or TextCountries()
     own: list[str | None] = [
         event.location.country if event.location else None,
         event.casualties.victims_country if event.casualties else None,
@@ -334,6 +338,8 @@ def event_country(event: Event, events: Sequence[Event] = ()) -> str | None:
         missions = cached_missions()
         found = next((c for text in sentences for c in missions.countries(text) if _is_country(c)), None)
     if found is None:
+        found = _first_country(countries.places)
+    if found is None:
         sides = [a.country for a in (*_agents(event.targets), *_agents(event.actors))]
         found = next((c for c in sides if c and _is_country(c)), None)
     if found is None:
@@ -342,65 +348,11 @@ def event_country(event: Event, events: Sequence[Event] = ()) -> str | None:
     if found is None:
         sides = [a.country for e in events for a in (*_agents(e.targets), *_agents(e.actors))]
         found = _most_named(sides)
-    return found
+    return found or _first_country(countries.demonyms)
 
 
-# A run of capitalised words (with the small words inside names), where a subdivision's name is
-# looked for in a text with no event.
-_NAME_RUN = re.compile(r"[A-Z][\w'-]*(?:\s+(?:(?:de|del|da|do|al|el|wa)\s+)?[A-Z][\w'-]*)*")
-MAX_NAME_WORDS = 4
-
-
-@cache
-def _subdivision_countries() -> dict[str, str]:
-    """Folded names of pycountry's ISO 3166-2 subdivisions (all levels) that name a subdivision
-    of one country only, to that country (ISO alpha-3)."""
-    found: dict[str, set[str]] = {}
-    for sub in pycountry.subdivisions:
-        country = pycountry.countries.get(alpha_2=sub.country_code)
-        if country is None:
-            continue
-        name = re.sub(r"\[[^\]]*\]|\([^)]*\)", "", sub.name).strip()
-        for key in {fold(name), fold(name.split(",")[0])}:
-            if len(key) >= 4:
-                found.setdefault(key, set()).add(country.alpha_3)
-    return {key: next(iter(codes)) for key, codes in found.items() if len(codes) == 1}
-
-
-def text_country(text: str) -> str | None:
-    """The country a text in which no event was found most likely speaks of (ISO alpha-3): a
-    mission working in one country that it names (events/missions.yaml); else the country it
-    names most often, by country name or demonym (country_converter's patterns: "Venezuelan
-    migrants") or by the name of a state, province or district of one country only (pycountry:
-    "Acapulco, Guerrero"), the first named on a tie.
-
-    Both are looked for in the text's runs of capitalised words only: country_converter's
-    patterns are written for a short name ("^(?!.*dem).*congo"), and searching a long text with
-    them takes time that grows with the square of its length."""
-    if not text.strip():
-        return None
-    missions = [c for c in cached_missions().countries(text) if _is_country(c)]
-    if missions:
-        return missions[0]
-    codes: list[str] = []
-    subdivisions = _subdivision_countries()
-    for run in _NAME_RUN.finditer(text):
-        named_country = country_code(run.group())
-        if named_country is not None:
-            codes.append(named_country)
-            continue
-        words = run.group().split()
-        i = 0
-        while i < len(words):  # the longest name at each word
-            for size in range(min(MAX_NAME_WORDS, len(words) - i), 0, -1):
-                named = subdivisions.get(fold(" ".join(words[i : i + size])))
-                if named is not None:
-                    codes.append(named)
-                    break
-            else:
-                size = 1
-            i += size
-    return _most_named(codes)
+def _first_country(codes: Sequence[str]) -> str | None:
+    return next((c for c in codes if _is_country(c)), None)
 
 
 def _most_named(codes: Sequence[str | None]) -> str | None:
@@ -474,15 +426,20 @@ def _sides(
 # Public API
 
 
-def acled_row(event: Event | None, events: Sequence[Event], text_id: str, text: str = "") -> AcledRow:
+def acled_row(
+    event: Event | None, events: Sequence[Event], text_id: str, countries: TextCountries | None = None
+) -> AcledRow:
     """``event`` as an ACLED-style row with id ``text_id``; ``events`` are all the events of its
-    text, which some rules consult. With no event, a row with only its id and, when the ``text``
-    is given, the country it speaks of (see :func:`text_country`), with no event type."""
+    text, which some rules consult, and ``countries`` those the text points to
+    (:attr:`~trucewatch.model.ParsedArticle.countries`). With no event, a row with only its id
+    and the country whose places the text names most, else the one it names most by demonyms,
+    with no event type."""
     if event is None:
-        where = text_country(text)
+        countries = countries or TextCountries()
+        where = _first_country(countries.places) or _first_country(countries.demonyms)
         return AcledRow(id=text_id, country=country_name(where), iso3=where or "")
     rule, partner = matching_rule(event, events)
-    where = event_country(event, events)
+    where = event_country(event, events, countries)
     first, second = _sides(event, rule, partner, where)
     killed = event.casualties.killed if event.casualties else None
     loc = event.location

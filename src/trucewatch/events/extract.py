@@ -30,9 +30,9 @@ from trucewatch.events.grammar import Grammar
 from trucewatch.events.lexicon import Cues, Lexicon, Reading
 from trucewatch.events.modality import governing_verb, status_of
 from trucewatch.events.ontology import Ontology
-from trucewatch.events.place import Gazetteer, find_location
+from trucewatch.events.place import Gazetteer, find_location, text_countries
 from trucewatch.events.time import SentenceDates, event_date
-from trucewatch.model import Actor, Article, Attribution, Casualties, Event, Mention, Sentence
+from trucewatch.model import Actor, Article, Attribution, Casualties, Event, Mention, Sentence, TextCountries
 from trucewatch.nlp import Chunk
 
 CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "csubj", "parataxis"})
@@ -573,6 +573,12 @@ class EventExtractor:
         self._retaliation_targets(all_found)
         kept = [f for f in all_found if _worth_keeping(f)]
         return _link(kept, self._deny_links)
+
+    def countries(self, chunks: Sequence[Chunk]) -> TextCountries:
+        """The countries the article points to, most likely first (see
+        :func:`~trucewatch.events.place.text_countries`): where an event with no place of its
+        own, or an article with no event, most likely happened."""
+        return text_countries((chunk.doc for chunk in chunks), self.gazetteer)
 
     def _places_from_context(
         self, found: list[Found], spans: Mapping[int, tuple[Span, Chunk]], ctx: ArticleContext

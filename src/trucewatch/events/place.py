@@ -20,10 +20,12 @@ leading "the" ignored) to candidate places, built once per process in memory fro
    sites, territories, seas, towns the library lacks, and the seats of subdivisions;
 5. ``missions.yaml`` and the user's files of its shape: missions that work in one country.
 
-Between places of one name, the event's actors' countries are preferred, then the countries the
-whole text points to (:func:`document_countries`: its country names, demonyms, one-country
-places and missions), then the kind and the population: a text that names Lebanon anywhere
-means the Tripoli in Lebanon.
+Between places of one name, the countries of the one-country missions the text names are
+preferred, then the event's actors' countries, then the countries the whole text points to
+(:func:`country_pointers`: its country names, demonyms, places of one country and missions),
+then a place named by its own name, then the kind and the population: a text that names Lebanon
+anywhere means the Tripoli in Lebanon. The same pointers give an event with no place of its own,
+or a text with no event, its likely country (:func:`text_countries`).
 
 Coordinates, and why:
 
@@ -68,7 +70,7 @@ import re
 import unicodedata
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -84,7 +86,7 @@ from spacy.tokens import Doc, Span, Token
 from trucewatch.actors.catalogue import Catalogue, cached_catalogue
 from trucewatch.datafiles import load_model
 from trucewatch.errors import DataFileError
-from trucewatch.model import Location
+from trucewatch.model import Location, TextCountries
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +180,7 @@ OBJECT_DEPS = frozenset({"dobj", "nsubjpass", "attr", "oprd", "dative"})
 # Dependencies that stay inside a noun phrase when collecting its place names.
 PHRASE_DEPS = frozenset({"compound", "poss", "nmod", "appos", "conj", "npadvmod"})
 MODIFIER_DEPS = frozenset({"compound", "poss", "nmod", "amod"})
+OWNER_DEPS = MODIFIER_DEPS - {"poss"}  # "Lebanon's crisis" still says where
 # Small words that sit inside Arabic and Romance place names ("Deir al-Balah").
 NAME_PARTICLES = frozenset(
     ("al", "el", "ad", "ar", "as", "ash", "az", "an", "ed", "es", "de", "del", "da", "-")
@@ -186,6 +189,9 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # A city this populous is taken to be itself even when the larger place the text puts it in is
 # one the gazetteer knows only elsewhere ("Bafoussam (Mifi, Ouest)": an Ouest in Haiti).
 SELF_EVIDENT_CITY = 100_000
+# A place this many times as populous as every other of its name, in other countries, is the
+# one a text most likely means when nothing else tells.
+DOMINANT_RATIO = 5
 # Names after a place that say where it is, at most: "X, district, province, country".
 MAX_ENCLOSING = 3
 # Entities that are never place names. The small model often calls a town a PERSON, an ORG or
@@ -503,7 +509,7 @@ class Gazetteer:
         self, key: str, countries: Sequence[str], within: Place | None, settled: bool = False
     ) -> Place | None:
         candidates = self.names.get(key)
-        return _choose(candidates, countries, within, settled=settled) if candidates else None
+        return _choose(candidates, countries, within, settled=settled, name=key) if candidates else None
 
     def town(self, name: str, countries: Sequence[str] = (), within: Place | None = None) -> Place | None:
         """A town or village below the city floor that ``name`` names: inside ``within``'s area,
@@ -940,6 +946,7 @@ def _subdivisions(
             spec = seats.get(sub.code, SubdivisionSpec())
             keys = set(fold_all([name, *spec.names]))
             keys |= {key[len(article) :] for key in keys for article in ARTICLES if key.startswith(article)}
+            keys |= {_without_last(key, SUBDIVISION_TYPE_WORDS) for key in keys}  # "Southern Region"
             seat: Place | None = None
             if spec.seat:
                 seat = areas.city(fold(spec.seat), country)
@@ -983,6 +990,13 @@ def _lower_subdivisions(
         admin1 = seat.admin1 if seat is not None else parent.admin1 if parent is not None else None
         lat, lon = (seat.latitude, seat.longitude) if seat is not None else (None, None)
         yield Place("admin2:" + sub.code, name, country, lat, lon, "admin2", "admin2", 0, admin1), keys
+
+
+def _without_last(key: str, words: Collection[str]) -> str:
+    """A folded name without its last word when that is one of ``words``: a subdivision's type
+    ("southern region", named "Southern" by the press), a place's kind ("diyala province")."""
+    head, _, last = key.rpartition(" ")
+    return head if head and last in words else key
 
 
 def _subdivision(code: str, name: str, country: str, seat: Place | None, areas: _Areas) -> Place:
@@ -1031,11 +1045,13 @@ def _choose(
     within: Place | None,
     admin1_first: bool = False,
     settled: bool = False,
+    name: str | None = None,
 ) -> Place | None:
     """The candidate a name most likely means: inside ``within``'s area, then in the preferred
-    countries (in order), then by kind (KIND_RANK), then the most populous. With ``settled`` (the
-    text says "X city"), a city before a subdivision of the same name elsewhere ("Jerusalem
-    city")."""
+    countries (in order), then one the ``name`` is the own name of (Puno, Peru, before Pune, one
+    of whose alternate names it is) or a world city, then by kind (KIND_RANK), then the most populous. With
+    ``settled`` (the text says "X city"), a city before a subdivision of the same name elsewhere
+    ("Jerusalem city")."""
     found = list(candidates)
     if settled and any(p.kind == "city" for p in found):
         found = [p for p in found if p.kind not in SUBDIVISION_KINDS]
@@ -1054,9 +1070,17 @@ def _choose(
 
     area = (within.country, within.admin1) if within is not None and within.admin1 else None
 
-    def rank(p: Place) -> tuple[int, int, int, int]:
+    def rank(p: Place) -> tuple[int, int, int, int, int]:
         inside = area is not None and (p.country, p.admin1) == area
-        return (0 if inside else 1, order.get(p.country or "", len(order)), KIND_RANK[p.kind], -p.population)
+        # a world city is known by many names in the press ("Odessa")
+        alias = 0 if name is None or p.population >= WORLD_CITY_POPULATION or own_name(p, name) else 1
+        return (
+            0 if inside else 1,
+            order.get(p.country or "", len(order)),
+            alias,
+            KIND_RANK[p.kind],
+            -p.population,
+        )
 
     best = min(found, key=rank)
     if within is None and best.kind == "city" and best.country in order:
@@ -1249,8 +1273,8 @@ class _Reader:
                 place = self.gazetteer.resolve(span.text, self.countries)
                 if place is None and self._in_place_phrase(span):
                     place = self.gazetteer.town(span.text, self.countries)
-            if place is None:
-                continue
+            if place is None or (named.text.isupper() and not own_name(place, named.text)):
+                continue  # an acronym is no city's alternate name ("a JWS vehicle" is not in Jos)
             root = named.root
             modifier = root.dep_ in MODIFIER_DEPS and root.head not in named
             if modifier and place.precision == "country" and not (owners and root.dep_ == "poss"):
@@ -1399,9 +1423,11 @@ def find_location(
         reader = _Reader(sentence, gazetteer, countries)
         if readers is not None:
             readers[key] = reader
-    # the names are read once; each event resolves them its way, with its actors' countries
-    # first and then those the whole text points to
-    reader.countries = tuple(dict.fromkeys([*countries, *document_countries(sentence.doc, gazetteer)]))
+    # the names are read once; each event resolves them its way: with the countries of the
+    # one-country missions the text names first (the Saudi-led coalition's strikes "in Al Jawf"
+    # are in Yemen's), then its actors' countries, then those the whole text points to
+    pointers = country_pointers(sentence.doc, gazetteer)
+    reader.countries = tuple(dict.fromkeys([*pointers.missions, *countries, *pointers.ranked()]))
     heads = _heads(anchor)
 
     def clause() -> list[_Candidate]:
@@ -1460,13 +1486,19 @@ def find_location(
 
     def evidence() -> frozenset[str]:
         """The countries of the places the sentence names beyond doubt: countries, subdivisions,
-        listed places, large cities; those named by their own names when there are any."""
+        listed places, large cities named by their own names; else those the whole text names
+        so; else those of the sentence's certain places named by any of their names."""
         key = ("evidence", reader.countries)
         if key not in reader.evidence:
             found = [c for c in (*sentence_wide(pairs), *sentence_wide(anywhere)) if c.place.country]
             strong = frozenset(c.place.country for c in found if c.place.country and _sure(c))
-            reader.evidence[key] = strong or frozenset(
-                c.place.country for c in found if c.place.country and _certain(c.place)
+            # else those the whole text names beyond doubt ("... in Sharan town in Aleppo
+            # countryside" told in one sentence, "Aleppo" in another)
+            text_wide = frozenset(country_pointers(sentence.doc, gazetteer).places)
+            reader.evidence[key] = (
+                strong
+                or text_wide
+                or frozenset(c.place.country for c in found if c.place.country and _certain(c.place))
             )
         return reader.evidence[key]
 
@@ -1496,63 +1528,200 @@ def find_location(
 DOCUMENT_COUNTRIES = "trucewatch.place.countries"
 
 
-def document_countries(doc: Doc, gazetteer: Gazetteer) -> tuple[str, ...]:
-    """The countries a whole text points to, most named first (the first named on a tie): its
-    country names and demonyms, the missions it names that work in one country (missions.yaml),
-    and its names of places that all lie in one country and one of which no other place is likely
-    to be mistaken for (a subdivision, a listed place, a large city: "Dahuk", "Abyan"). They
-    decide between places of one name that the sentence alone leaves open: a text that names
-    Lebanon or Akkar means the Tripoli in Lebanon. Read once per text (kept in the Doc's
-    ``user_data``)."""
-    found = doc.user_data.get(DOCUMENT_COUNTRIES)
-    if found is not None:
-        return tuple(found)
-    counts: dict[str, int] = {}
+@dataclass(frozen=True)
+class CountryPointers:
+    """How often a text points to each country, in the order first pointed to: by naming a
+    place in it that no other place is likely to be mistaken for (a country name, a subdivision,
+    a large city, a mission working there: ``places``); by naming a smaller place whose every
+    namesake lies in that country (``towns``: "Jericho"); or only
+    by a demonym ("Israeli drones", ``demonyms``), which speaks of a side more than of a place."""
 
-    def add(code: str | None) -> None:
+    places: dict[str, int]
+    towns: dict[str, int]
+    demonyms: dict[str, int]
+    missions: tuple[str, ...] = ()  # the countries of the one-country missions named, also in places
+
+    def ranked(self) -> tuple[str, ...]:
+        """The countries of the sure places and the demonyms, most pointed to first, the first
+        pointed to on a tie."""
+        total = dict(self.places)
+        for code, n in self.demonyms.items():
+            total[code] = total.get(code, 0) + n
+        return _rank(total)
+
+
+def _rank(counts: dict[str, int], then: Mapping[str, int] | None = None) -> tuple[str, ...]:
+    """The countries of ``counts``, most counted first; on a tie, most counted in ``then``
+    first, then the first counted."""
+    order = {code: i for i, code in enumerate(counts)}
+    then = then or {}
+    return tuple(sorted(counts, key=lambda c: (-counts[c], -then.get(c, 0), order[c])))
+
+
+def country_pointers(doc: Doc, gazetteer: Gazetteer) -> CountryPointers:
+    """What a whole text says of the countries it speaks of: the missions it names that work in
+    one country (missions.yaml, counted first as the surest sign of where a text is set: "UNIFIL
+    said Israeli drones ..." is in Lebanon), its country names, and its names of places and
+    demonyms, a name with a kind word after it read without it ("Diyala province"). Read once
+    per text (kept in the Doc's ``user_data``)."""
+    found = doc.user_data.get(DOCUMENT_COUNTRIES)
+    if isinstance(found, CountryPointers):
+        return found
+    missions = tuple(dict.fromkeys(gazetteer.missions.countries(doc.text)))
+    pointers = CountryPointers({}, {}, {}, missions)
+
+    def add(counts: dict[str, int], code: str | None) -> None:
         if code:
             counts[code] = counts.get(code, 0) + 1
 
+    def add_name(name: Span, whole: bool = True, part: bool = False) -> bool:
+        """Count the country ``name`` names; a ``part`` of a longer name counts by a place's own
+        name only ("Busra" of "Busra Esh-Sham" is no Basrah), and only a ``whole`` name that is
+        no acronym counts by a town. A place that speaks ("Washington warned") says whose, as a
+        demonym does."""
+        text = name.text
+        key = fold(text)
+        if key in gazetteer.demonyms:
+            add(pointers.demonyms, gazetteer.demonyms[key])
+            return True
+        stem = _without_last(key, KIND_WORDS)
+        settled = any(key.endswith(" " + word) for word in TOWN_WORDS)  # "Amara city" is no province
+        key = stem
+        sure = _one_country(gazetteer, key, own=part, settled=settled)
+        if sure is not None:
+            add(pointers.demonyms if name.root.dep_ == "nsubj" else pointers.places, sure)
+            return True
+        if part or not whole or text.isupper():
+            return False
+        town = _only_country(gazetteer, key)
+        add(pointers.towns, town)
+        return town is not None
+
+    for code in missions:
+        add(pointers.places, code)
     seen: set[int] = set()
+    parts: set[int] = set()
     for sentence in doc.sents:
         for start, end in gazetteer.country_names(list(sentence)):
             seen.update(range(start, end))
-            places = gazetteer.names.get(fold(doc[start:end].text), ())
-            add(next((p.country for p in places if p.kind == "country"), None))
+            span = doc[start:end]
+            named = gazetteer.names.get(fold(span.text), ())
+            country = next((p.country for p in named if p.kind == "country"), None)
+            # a country modifying a noun ("the US dollar", "a U.S. base") or in an organisation's
+            # name ("Bank Saderat Iran") says whose, as a demonym does, not where
+            owner = span.root.dep_ in OWNER_DEPS and span.root.head not in span
+            add(pointers.demonyms if owner or span.root.ent_type_ == "ORG" else pointers.places, country)
     for ent in doc.ents:
         if ent.label_ in NOT_NAME_LABELS or any(t.i in seen for t in ent):
             continue
-        seen.update(t.i for t in ent)
-        key = fold(ent.text)
-        add(gazetteer.demonyms.get(key) or _one_country(gazetteer, key))
+        if add_name(ent, whole=ent.label_ in PLACE_LABELS):
+            seen.update(t.i for t in ent)
+        elif len(ent) > 1 and all(t.text[:1].isupper() or not t.is_alpha for t in ent):
+            parts.update(t.i for t in ent)  # one name ("Abu Dis"): its words are only parts of it
+    for run in _name_runs(doc, seen, gazetteer.demonyms):
+        i = 0
+        while i < len(run):  # the longest name at each word: "Qaatabah, Ad Dali"
+            for size in range(min(MAX_NAME_WORDS, len(run) - i), 0, -1):
+                words = run[i : i + size]
+                part = size < len(run) or _hyphened(run) or any(t.i in parts for t in words)
+                if add_name(doc[words[0].i : words[-1].i + 1], whole=size > 1, part=part):
+                    break
+            else:
+                size = 1
+            i += size
+    doc.user_data[DOCUMENT_COUNTRIES] = pointers
+    return pointers
+
+
+MAX_NAME_WORDS = 4
+
+
+def _hyphened(run: list[Token]) -> bool:
+    """Whether a run of names is joined by a hyphen to the words around it, and so only part of
+    a name ("Rabi" of "Wadi al-Rabi")."""
+    doc = run[0].doc
+    before = doc[run[0].i - 1].text if run[0].i > 0 else ""
+    after = doc[run[-1].i + 1].text if run[-1].i + 1 < len(doc) else ""
+    return "-" in (before, after)
+
+
+def _name_runs(doc: Doc, seen: set[int], demonyms: Mapping[str, str]) -> Iterator[list[Token]]:
+    """The runs of adjacent proper nouns and demonyms outside ``seen`` (names no entity held)."""
+    run: list[Token] = []
     for token in doc:
-        if token.i in seen or not token.text[:1].isupper():
+        if (
+            token.i not in seen
+            and token.text[:1].isupper()
+            and (token.pos_ == "PROPN" or fold(token.text) in demonyms)
+        ):
+            run.append(token)
             continue
-        key = fold(token.text)
-        if key in gazetteer.demonyms:
-            add(gazetteer.demonyms[key])
-        elif token.pos_ == "PROPN":
-            add(_one_country(gazetteer, key))
-    for code in gazetteer.missions.countries(doc.text):
-        add(code)
-    order = {code: i for i, code in enumerate(counts)}
-    ranked = tuple(sorted(counts, key=lambda c: (-counts[c], order[c])))
-    doc.user_data[DOCUMENT_COUNTRIES] = ranked
-    return ranked
+        if run:
+            yield run
+            run = []
+    if run:
+        yield run
 
 
-def _one_country(gazetteer: Gazetteer, key: str) -> str | None:
-    """The country of every place named ``key``, when they all lie in one and one of them is
-    certain (see :func:`_certain`); else None."""
+def text_countries(docs: Iterable[Doc], gazetteer: Gazetteer) -> TextCountries:
+    """The countries a text of one or more Docs points to (see :func:`country_pointers`): first
+    those of the sure places it names, then those of its towns, each most named first; apart,
+    those it names only by demonyms. An event with no place of its own, or a text with no
+    event, most likely happened in the first."""
+    places: dict[str, int] = {}
+    towns: dict[str, int] = {}
+    demonyms: dict[str, int] = {}
+    for doc in docs:
+        pointers = country_pointers(doc, gazetteer)
+        for mine, theirs in (
+            (places, pointers.places),
+            (towns, pointers.towns),
+            (demonyms, pointers.demonyms),
+        ):
+            for code, n in theirs.items():
+                mine[code] = mine.get(code, 0) + n
+    # between countries whose places are named as often, the one its people are named of more
+    placed = tuple(dict.fromkeys((*_rank(places, demonyms), *_rank(towns, demonyms))))
+    return TextCountries(placed, tuple(c for c in _rank(demonyms) if c not in placed))
+
+
+def _one_country(gazetteer: Gazetteer, key: str, own: bool = False, settled: bool = False) -> str | None:
+    """The one country with a certain place named ``key`` (see :func:`_certain`), when the
+    places of that name elsewhere are none or only smaller cities: "Dar'a" is Syria's
+    governorate, not the town of Dara in Senegal; else None. Places of which ``key`` is the own
+    name (or world cities, known by many names) are asked first ("Ponce" is Ponce, Puerto Rico,
+    before a Cuban town it is an alternate name of); with ``own``, only they; with ``settled``
+    (the text says "X city"), cities only."""
     if key in gazetteer.not_places or key in gazetteer.common_words:
         return None
-    places = gazetteer.names.get(key)
-    if not places:
+    places = [p for p in gazetteer.names.get(key, ()) if not settled or p.kind == "city"]
+    named = [p for p in places if p.population >= WORLD_CITY_POPULATION or own_name(p, key)]
+    if named or own:
+        places = named
+    certain = {p.country for p in places if _certain(p)}
+    if len(certain) != 1:
         return None
-    country = places[0].country
-    if any(p.country != country for p in places) or not any(_certain(p) for p in places):
+    country = next(iter(certain))
+    largest = max((p.population for p in places if p.country == country), default=0)
+    if any(p.country != country and (p.kind != "city" or p.population >= largest) for p in places):
         return None
     return country
+
+
+def _only_country(gazetteer: Gazetteer, key: str) -> str | None:
+    """The country of every place named ``key``, or of the one far larger than all others of
+    that name (Athens, Greece, five times Athens, Georgia); else None. The towns file is not
+    asked: nearly any capitalised word names a village somewhere."""
+    if not key or key in gazetteer.not_places or key in gazetteer.common_words:
+        return None
+    places = gazetteer.names.get(key, ())
+    if not places:
+        return None
+    largest = max(places, key=_population)
+    others = [p.population for p in places if p.country != largest.country]
+    if others and largest.population < DOMINANT_RATIO * max(others):
+        return None
+    return largest.country
 
 
 def _sure(candidate: _Candidate) -> bool:
