@@ -14,7 +14,15 @@ import pytest
 from spacy.language import Language
 
 from trucewatch.errors import DataFileError
-from trucewatch.events.place import Gazetteer, cached_gazetteer, find_location, fold, load_missions, own_name
+from trucewatch.events.place import (
+    Gazetteer,
+    cached_gazetteer,
+    find_location,
+    fold,
+    load_missions,
+    own_name,
+    text_countries,
+)
 from trucewatch.model import Location
 from trucewatch.nlp import load_pipeline
 
@@ -673,3 +681,22 @@ def test_a_users_places_file_named_in_the_config_is_read_by_the_pipeline(tmp_pat
     assert without is None or without.name != "Zelenobrodivka"
     found = place(config)
     assert found is not None and (found.name, found.country) == ("Zelenobrodivka", "UKR")
+
+
+def test_what_a_text_points_to_ranks_places_before_demonyms(nlp: Language, gazetteer: Gazetteer) -> None:
+    def countries(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        found = text_countries([nlp(text)], gazetteer)
+        return found.places, found.demonyms
+
+    # a province with its kind word after it, not held by the demonym that comes first
+    assert countries("Turkish drones struck a farm in Diyala province.") == (("IRQ",), ("TUR",))
+    # a country modifying a noun, and a capital that speaks, say whose, not where
+    assert countries("Prices rose against the US dollar in Zahle and Halba.")[1] == ("USA",)
+    assert countries("Washington warned of new sanctions.") == ((), ("USA",))
+    # a word of a longer name is no alternate name of a city elsewhere ("Busra" of Basrah)
+    assert "IRQ" not in countries("A shell hit a house in Busra Esh-Sham in the countryside.")[0]
+    # a name far larger in one country than anywhere else counts, after the sure places
+    assert countries("Teachers rallied outside parliament in Athens.")[0] == ("GRC",)
+    # a one-country mission says where, before a demonym named as often
+    assert countries("UNIFIL said Israeli drones flew over the area.") == (("LBN",), ("ISR",))
+    assert countries("Nothing of note happened that day.") == ((), ())

@@ -292,13 +292,14 @@ def refresh_reports(store: Store, article_ids: set[str], new: list[ReportRow]) -
             inner = {r.event_id for r in rows if r.day and lo + window <= r.day <= hi - window}
             for r in assign(rows, inner):
                 final[r.event_id] = r
-                if r.event_id in inner:
-                    before = stored.get(r.event_id)
+                before = stored.get(r.event_id)
+                if r.event_id in inner and before != r:
+                    # only a cluster that gains, loses or changes a report is written again:
+                    # rewriting every cluster of the windows cost half of a large ingest
+                    changed.append(r)
                     affected.add(r.cluster_id)
                     if before is not None:
                         affected.add(before.cluster_id)
-                    if before != r:
-                        changed.append(r)
     for r in assign([r for r in new if r.day is None], {r.event_id for r in new if r.day is None}):
         final[r.event_id] = r
         affected.add(r.cluster_id)

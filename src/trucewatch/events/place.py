@@ -1526,6 +1526,7 @@ def find_location(
 
 
 DOCUMENT_COUNTRIES = "trucewatch.place.countries"
+MAX_NAME_WORDS = 4  # the longest place name looked for in a run of proper nouns
 
 
 @dataclass(frozen=True)
@@ -1533,8 +1534,9 @@ class CountryPointers:
     """How often a text points to each country, in the order first pointed to: by naming a
     place in it that no other place is likely to be mistaken for (a country name, a subdivision,
     a large city, a mission working there: ``places``); by naming a smaller place whose every
-    namesake lies in that country (``towns``: "Jericho"); or only
-    by a demonym ("Israeli drones", ``demonyms``), which speaks of a side more than of a place."""
+    namesake lies in that country, or far larger than every namesake elsewhere (``towns``:
+    "Jericho", "Athens"); or only by a demonym ("Israeli drones", ``demonyms``), which speaks of
+    a side more than of a place."""
 
     places: dict[str, int]
     towns: dict[str, int]
@@ -1584,9 +1586,8 @@ def country_pointers(doc: Doc, gazetteer: Gazetteer) -> CountryPointers:
         if key in gazetteer.demonyms:
             add(pointers.demonyms, gazetteer.demonyms[key])
             return True
-        stem = _without_last(key, KIND_WORDS)
         settled = any(key.endswith(" " + word) for word in TOWN_WORDS)  # "Amara city" is no province
-        key = stem
+        key = _without_last(key, KIND_WORDS)
         sure = _one_country(gazetteer, key, own=part, settled=settled)
         if sure is not None:
             add(pointers.demonyms if name.root.dep_ == "nsubj" else pointers.places, sure)
@@ -1631,9 +1632,6 @@ def country_pointers(doc: Doc, gazetteer: Gazetteer) -> CountryPointers:
             i += size
     doc.user_data[DOCUMENT_COUNTRIES] = pointers
     return pointers
-
-
-MAX_NAME_WORDS = 4
 
 
 def _hyphened(run: list[Token]) -> bool:
@@ -1690,12 +1688,12 @@ def _one_country(gazetteer: Gazetteer, key: str, own: bool = False, settled: boo
     places of that name elsewhere are none or only smaller cities: "Dar'a" is Syria's
     governorate, not the town of Dara in Senegal; else None. Places of which ``key`` is the own
     name (or world cities, known by many names) are asked first ("Ponce" is Ponce, Puerto Rico,
-    before a Cuban town it is an alternate name of); with ``own``, only they; with ``settled``
+    before a Cuban town it is an alternate name of); with ``own``, only own names; with ``settled``
     (the text says "X city"), cities only."""
     if key in gazetteer.not_places or key in gazetteer.common_words:
         return None
     places = [p for p in gazetteer.names.get(key, ()) if not settled or p.kind == "city"]
-    named = [p for p in places if p.population >= WORLD_CITY_POPULATION or own_name(p, key)]
+    named = [p for p in places if own_name(p, key) or (not own and p.population >= WORLD_CITY_POPULATION)]
     if named or own:
         places = named
     certain = {p.country for p in places if _certain(p)}
