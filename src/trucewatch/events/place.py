@@ -611,11 +611,11 @@ class Gazetteer:
     def _country_at(self, tokens: Sequence[Token], i: int) -> int:
         """How many tokens from ``i`` (consecutive tokens of one sentence) name a country.
 
-        The words are read as a Span of the Doc: ``Doc.text`` joins the whole document anew at
-        every call."""
-        doc, first = tokens[i].doc, tokens[i].i
+        The words are joined from the tokens given: a Span of the Doc would make its Tokens
+        anew, and ``Doc.text`` joins the whole document at every call."""
         for size in range(min(self.country_name_words, len(tokens) - i), 0, -1):
-            text = doc[first : first + size].text
+            words = tokens[i : i + size]
+            text = "".join(t.text_with_ws for t in words[:-1]) + words[-1].text
             key = fold(text)
             is_country = any(p.kind == "country" for p in self.names.get(key, ()))
             if is_country and (key not in self.exact_keys or text in self.exact_forms):
@@ -1121,8 +1121,8 @@ class _Reader:
             # an entity with a comma or "and" inside is several names ("Fordow, Natanz")
             if ent.label_ not in NOT_NAME_LABELS and not any(t.text in ",;()" or t.dep_ == "cc" for t in ent):
                 self._claim(doc[ent.start + 1 if ent[0].dep_ == "det" else ent.start : ent.end])
-        for start, end in gazetteer.country_names(list(sentence)):
-            if all(i not in self.spans for i in range(start, end)):
+        for start, end in _country_spans(doc, gazetteer):
+            if sentence.start <= start < sentence.end and all(i not in self.spans for i in range(start, end)):
                 self._claim(doc[start:end])
 
     def _claim(self, span: Span) -> None:
@@ -1528,6 +1528,7 @@ def find_location(
 
 
 DOCUMENT_COUNTRIES = "trucewatch.place.countries"
+COUNTRY_SPANS = "trucewatch.place.country_spans"
 MAX_NAME_WORDS = 4  # the longest place name looked for in a run of proper nouns
 
 
@@ -1605,16 +1606,15 @@ def country_pointers(doc: Doc, gazetteer: Gazetteer) -> CountryPointers:
         add(pointers.places, code)
     seen: set[int] = set()
     parts: set[int] = set()
-    for sentence in doc.sents:
-        for start, end in gazetteer.country_names(list(sentence)):
-            seen.update(range(start, end))
-            span = doc[start:end]
-            named = gazetteer.names.get(fold(span.text), ())
-            country = next((p.country for p in named if p.kind == "country"), None)
-            # a country modifying a noun ("the US dollar", "a U.S. base") or in an organisation's
-            # name ("Bank Saderat Iran") says whose, as a demonym does, not where
-            owner = span.root.dep_ in OWNER_DEPS and span.root.head not in span
-            add(pointers.demonyms if owner or span.root.ent_type_ == "ORG" else pointers.places, country)
+    for start, end in _country_spans(doc, gazetteer):
+        seen.update(range(start, end))
+        span = doc[start:end]
+        named = gazetteer.names.get(fold(span.text), ())
+        country = next((p.country for p in named if p.kind == "country"), None)
+        # a country modifying a noun ("the US dollar", "a U.S. base") or in an organisation's
+        # name ("Bank Saderat Iran") says whose, as a demonym does, not where
+        owner = span.root.dep_ in OWNER_DEPS and span.root.head not in span
+        add(pointers.demonyms if owner or span.root.ent_type_ == "ORG" else pointers.places, country)
     for ent in doc.ents:
         if ent.label_ in NOT_NAME_LABELS or any(t.i in seen for t in ent):
             continue
@@ -1635,6 +1635,17 @@ def country_pointers(doc: Doc, gazetteer: Gazetteer) -> CountryPointers:
             i += size
     doc.user_data[DOCUMENT_COUNTRIES] = pointers
     return pointers
+
+
+def _country_spans(doc: Doc, gazetteer: Gazetteer) -> list[tuple[int, int]]:
+    """(start, end) token indices of the country names of a Doc, sentence by sentence (see
+    :meth:`Gazetteer.country_names`), read once per Doc (kept in its ``user_data``): the place
+    reader of each sentence and :func:`country_pointers` both need them."""
+    found = doc.user_data.get(COUNTRY_SPANS)
+    if found is None:
+        found = [span for sentence in doc.sents for span in gazetteer.country_names(list(sentence))]
+        doc.user_data[COUNTRY_SPANS] = found
+    return list(found)
 
 
 def _hyphened(run: list[Token]) -> bool:
