@@ -78,7 +78,8 @@ def _refresh(store: Store, dyads: Changes, article_ids: set[str], keys: set[tupl
         days[day].append(dyad)
     escalation: dict[tuple[str, dt.date], dict[str, Any] | None] = {}
     for part in chunks(sorted(days), DAYS_AT_ONCE):
-        day_events = store.events_on(part)
+        sides = {side for day in part for dyad in days[day] for side in dyad.split("|")}
+        day_events = store.events_on(part, sides)  # a dyad's events have an actor of one of its sides
         outlets = {
             a: info.outlet for a, info in store.article_infos(e.article_id for e in day_events).items()
         }

@@ -464,12 +464,16 @@ class Store(FeedStore, ReportStore):
         with self._errors("read escalation"), self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
-    def events_on(self, days: Iterable[dt.date]) -> list[Event]:
-        """Every event dated on one of ``days``."""
+    def events_on(self, days: Iterable[dt.date], countries: Iterable[str] | None = None) -> list[Event]:
+        """Every event dated on one of ``days``; with ``countries``, only those with an actor of
+        one of them (a day of a large corpus holds hundreds of events, few of a given dyad)."""
         wanted = sorted(set(days))
         if not wanted:
             return []
         query = select(events.c.record).where(events.c.date.in_(wanted)).order_by(events.c.id)
+        if countries is not None:
+            sides = select(event_actors.c.event_id).where(event_actors.c.country.in_(sorted(set(countries))))
+            query = query.where(events.c.id.in_(sides))
         with self._errors("read events"), self.engine.connect() as conn:
             return [event_from_dict(r.record) for r in conn.execute(query)]
 
