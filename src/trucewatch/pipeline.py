@@ -26,7 +26,7 @@ from trucewatch.events.ontology import ontology
 from trucewatch.events.place import cached_gazetteer
 from trucewatch.events.time import SentenceDates
 from trucewatch.model import Article, ParsedArticle, Rejection, Sentence
-from trucewatch.nlp import BATCH_SIZE, Chunk, load_pipeline, parse_texts
+from trucewatch.nlp import BATCH_SIZE, Chunk, load_pipeline, parse_texts, text_of
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,7 @@ def _sentences(chunks: Sequence[Chunk]) -> Iterator[Sentence]:
     index = 0
     for chunk in chunks:
         for sent in chunk.doc.sents:
-            text = sent.text
+            text = text_of(sent)
             stripped = text.strip()
             if not stripped:
                 continue

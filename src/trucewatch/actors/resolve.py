@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span, Token
 
 from trucewatch.actors.catalogue import Catalogue, OrganisationSpec, Person, RoleSpec, slug
 from trucewatch.model import Actor, Mention, Sentence
-from trucewatch.nlp import Chunk
+from trucewatch.nlp import Chunk, tokens
 
 # Order of preference between matches of equal length: the more specific kind wins.
 KIND_PRIORITY = {"person": 6, "organisation": 5, "country": 4, "seat": 3, "demonym": 2, "role": 1, "name": 0}
@@ -215,7 +215,7 @@ class ActorResolver:
         extra: list[tuple[Chunk, Span, Actor, str]] = []
         for chunk in chunks:
             covered = {i for c, span, _, _ in found if c is chunk for i in range(span.start, span.end)}
-            for token in chunk.doc:
+            for token in tokens(chunk.doc):
                 actor = memory.names.get(token.text)
                 if actor is not None and token.pos_ == "PROPN" and token.i not in covered:
                     extra.append((chunk, chunk.doc[token.i : token.i + 1], actor, "context"))

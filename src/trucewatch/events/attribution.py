@@ -32,6 +32,7 @@ from spacy.tokens import Span, Token
 
 from trucewatch.datafiles import load_model
 from trucewatch.model import Attribution
+from trucewatch.nlp import text_of, tokens
 
 ATTRIBUTION_FILE = Path(__file__).with_name("attribution.yaml")
 # Dependents that end a source's words: relative clauses and clausal modifiers.
@@ -192,7 +193,7 @@ def _closes_sentence(verb: Token) -> bool:
 
 def _reporting_verbs(sentence: Span) -> Iterator[Token]:
     """Reporting verbs that speak for the whole sentence: its root, then verbs that close it."""
-    verbs = [t for t in sentence if _is_reporting(t)]
+    verbs = [t for t in tokens(sentence) if _is_reporting(t)]
     yield from (v for v in verbs if v.dep_ == "ROOT")
     yield from (v for v in reversed(verbs) if v.dep_ != "ROOT" and _closes_sentence(v))
 
@@ -203,7 +204,7 @@ def _from_verb(verb: Token, offset: int) -> Attribution | None:
 
 
 def _agency(sentence: Span, offset: int) -> Attribution | None:
-    m = _words().agencies.search(sentence.text)
+    m = _words().agencies.search(text_of(sentence))
     if m is None:
         return None
     start = sentence.start_char + m.start("name") + offset
@@ -215,10 +216,11 @@ def find_attribution(sentence: Span, offset: int = 0) -> Attribution | None:
 
     ``actor`` is left None: the engine fills it from the actor mentions at those offsets.
     """
-    found = _according_to(sentence, offset) or _citing(sentence, offset)
+    words = tokens(sentence)
+    found = _according_to(words, offset) or _citing(words, offset)
     if found:
         return found
-    for verb in sentence:
+    for verb in words:
         if _is_reporting(verb) and (found := _by_agent(verb, offset)):
             return found
     for verb in _reporting_verbs(sentence):

@@ -39,6 +39,7 @@ from trucewatch.events.attribution import attribution_for
 from trucewatch.events.numbers import find_counts
 from trucewatch.events.time import find_durations
 from trucewatch.model import Casualties, Count
+from trucewatch.nlp import tokens
 
 CASUALTIES_FILE = Path(__file__).with_name("casualties.yaml")
 KINDS = ("killed", "injured", "displaced")
@@ -335,7 +336,7 @@ def _figures(sentence: Span) -> Iterator[_Figure]:
 
 def _singular_victims(sentence: Span, used: set[int]) -> Iterator[_Figure]:
     """One victim named with "a" or "an": "a child was killed", "killed a commander"."""
-    for token in sentence:
+    for token in tokens(sentence):
         if token.lower_ not in ("a", "an") or token.dep_ != "det" or token.i in used:
             continue
         noun = token.head
@@ -472,7 +473,7 @@ def find_casualties(sentence: Span, offset: int = 0, country_at: CountryAt | Non
     ``country_at(start, end)`` (article offsets) gives the ISO3 code of a place or actor
     mentioned there, and sets ``victims_country``.
     """
-    if not any(_may_count(token) for token in sentence):
+    if not any(_may_count(token) for token in tokens(sentence)):
         return []  # most sentences name no casualty at all: skip the number search
     found: list[Casualties] = []
     for record in _records(list(_figures(sentence))):

@@ -38,7 +38,7 @@ from trucewatch.events.grammar import Grammar
 from trucewatch.events.modality import status_of
 from trucewatch.events.time import SentenceDates, event_date
 from trucewatch.model import Article, CeasefireMention, Event, Mention, Sentence
-from trucewatch.nlp import Chunk
+from trucewatch.nlp import Chunk, text_of, tokens
 
 CEASEFIRE_FILE = Path(__file__).with_name("ceasefire.yaml")
 PHASES = (
@@ -240,7 +240,8 @@ class CeasefireFinder:
         seen_ceasefire = False
         for chunk in chunks:
             for sent in chunk.doc.sents:
-                lead = len(sent.text) - len(sent.text.lstrip())
+                text = text_of(sent)
+                lead = len(text) - len(text.lstrip())
                 sentence = by_start.get(chunk.offset + sent.start_char + lead)
                 if sentence is None:
                     continue
@@ -279,7 +280,7 @@ class CeasefireFinder:
 
     # 1. nouns
     def _names_ceasefire(self, sent: Span) -> bool:
-        return any(self._noun_at(t) is not None for t in sent)
+        return any(self._noun_at(t) is not None for t in tokens(sent))
 
     def _noun_at(self, token: Token) -> int | None:
         """The length of the ceasefire phrase starting at ``token``, or None."""
@@ -299,7 +300,7 @@ class CeasefireFinder:
 
     def _nouns(self, sent: Span, seen_ceasefire: bool) -> list[Token]:
         found = []
-        for token in sent:
+        for token in tokens(sent):
             if token.pos_ not in ("NOUN", "PROPN", "ADJ"):
                 continue
             is_noun = self._noun_at(token) is not None
@@ -507,7 +508,7 @@ class CeasefireFinder:
         self, sent: Span, noun: Token, cue: Token, index: _MentionIndex, events: Sequence[Event]
     ) -> list[Mention]:
         found: list[Mention] = []
-        for token in sent:
+        for token in tokens(sent):
             lemma = token.lemma_.lower()
             if token.pos_ in ("VERB",) and lemma in self.words.mediator_verbs and not _on_behalf(token):
                 for child in token.children:
@@ -647,7 +648,7 @@ class CeasefireFinder:
             r"\b([\w]+)[- ](day|week|month|hour)s?[- ](?:long\s+)?(?:truce|ceasefire|pause|halt)", text
         ):
             found.append(f"duration: {match.group(1)} {match.group(2)}s")
-        lemmas = {t.lemma_.lower() for t in sent}
+        lemmas = {t.lemma_.lower() for t in tokens(sent)}
         for kind, words in self.words.terms.items():
             if kind == "duration":
                 continue

@@ -33,7 +33,7 @@ from trucewatch.events.ontology import Ontology
 from trucewatch.events.place import Gazetteer, find_location, text_countries
 from trucewatch.events.time import SentenceDates, event_date
 from trucewatch.model import Actor, Article, Attribution, Casualties, Event, Mention, Sentence, TextCountries
-from trucewatch.nlp import Chunk
+from trucewatch.nlp import Chunk, text_of, tokens
 
 CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "csubj", "parataxis"})
 SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
@@ -98,8 +98,9 @@ class SentenceWords:
 
     @classmethod
     def of(cls, sent: Span) -> SentenceWords:
-        lowers = [t.lower_ for t in sent]
-        lemmas = [t.lemma_.lower() for t in sent]
+        words = tokens(sent)
+        lowers = [t.lower_ for t in words]
+        lemmas = [t.lemma_.lower() for t in words]
         return cls(
             frozenset(lowers) | frozenset(lemmas), " " + " ".join(lowers) + " " + " ".join(lemmas) + " "
         )
@@ -262,7 +263,7 @@ class EventExtractor:
     def _triggers(self, sent: Span, present: frozenset[str]) -> list[tuple[Token, Reading]]:
         found = []
         heads = self.lexicon.heads
-        for token in sent:
+        for token in tokens(sent):
             if token.lemma_.lower() not in heads or _is_modifier(token, self.grammar.event_frames):
                 continue
             reading = self._reading(token, present)
@@ -1054,7 +1055,7 @@ def _unique(mentions: Iterable[Mention]) -> list[Mention]:
 def _sentence_for(
     sent: Span, offset: int, by_start: dict[int, Sentence], sentences: Sequence[Sentence]
 ) -> Sentence | None:
-    text = sent.text
+    text = text_of(sent)
     lead = len(text) - len(text.lstrip())
     return by_start.get(offset + sent.start_char + lead)
 

@@ -89,6 +89,7 @@ from trucewatch.actors.catalogue import Catalogue, cached_catalogue
 from trucewatch.datafiles import load_model
 from trucewatch.errors import DataFileError
 from trucewatch.model import Location, TextCountries
+from trucewatch.nlp import tokens
 
 log = logging.getLogger(__name__)
 
@@ -1449,14 +1450,14 @@ def find_location(
     def pairs() -> list[_Candidate]:
         # "X, Y" and "X (Y)" say X is a place whatever spaCy's label: the small model often
         # takes a town for a person or an organisation; and "between A (X) and B (Y)" names places
-        tokens = [
+        names = [
             t
-            for t in sentence
+            for t in tokens(sentence)
             if (t.i in reader.spans or t.pos_ == "PROPN")
             and not _is_actor(t, gazetteer.addressee_verbs, False)
         ]
-        spans = [reader.name_at(t) for t in tokens]
-        return reader.candidates(t for t, s in zip(tokens, spans, strict=True) if s and reader.following(s))
+        spans = [reader.name_at(t) for t in names]
+        return reader.candidates(t for t, s in zip(names, spans, strict=True) if s and reader.following(s))
 
     def anywhere() -> list[_Candidate]:
         def placelike(t: Token) -> bool:
@@ -1476,7 +1477,7 @@ def find_location(
             site = t.dep_ == "compound" and fold(t.head.lemma_) in gazetteer.common_words
             return kind or site or (t.dep_ == "pobj" and t.head.lower_ not in PARTY_PREPS)
 
-        return reader.candidates(named(t for t in sentence if placelike(t)))
+        return reader.candidates(named(t for t in tokens(sentence) if placelike(t)))
 
     def sentence_wide(tier: Callable[[], list[_Candidate]]) -> list[_Candidate]:
         """The last two tiers read the whole sentence the same way for every event with the same
@@ -1643,7 +1644,7 @@ def _country_spans(doc: Doc, gazetteer: Gazetteer) -> list[tuple[int, int]]:
     reader of each sentence and :func:`country_pointers` both need them."""
     found = doc.user_data.get(COUNTRY_SPANS)
     if found is None:
-        found = [span for sentence in doc.sents for span in gazetteer.country_names(list(sentence))]
+        found = [span for sentence in doc.sents for span in gazetteer.country_names(tokens(sentence))]
         doc.user_data[COUNTRY_SPANS] = found
     return list(found)
 

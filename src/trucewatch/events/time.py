@@ -43,6 +43,7 @@ from trucewatch.datafiles import load_model
 from trucewatch.errors import DataFileError
 from trucewatch.events.numbers import number_regex, parse_count
 from trucewatch.model import EventDate
+from trucewatch.nlp import text_of
 
 TIME_FILE = Path(__file__).with_name("time.yaml")
 PRECISIONS = ("hour", "day", "week", "month", "year")
@@ -703,7 +704,7 @@ def _clause_head(token: Token) -> Token:
 
 
 def _candidates(sentence: Span, published: datetime | None, future: bool) -> Iterator[tuple[Span, EventDate]]:
-    text = sentence.text
+    text = text_of(sentence)
     spans = find_temporal(text)
     for start, end in spans:
         found = _resolve(text[start:end], published, future, bare_year=False)
