@@ -55,15 +55,20 @@ def tokens(words: Span | Doc) -> list[Token]:
     return made[words.start : words.end] if isinstance(words, Span) else made
 
 
-def text_of(words: Span) -> str:
-    """A Span's text, cut from its Doc's text joined once (``Span.text`` joins its tokens anew at
-    every call, ``Doc.text`` the whole document)."""
-    doc = words.doc
+def doc_text(doc: Doc) -> str:
+    """A Doc's text, joined once (``Doc.text`` joins the whole document from its tokens at every
+    call) and kept in its ``user_data``."""
     text: str | None = doc.user_data.get(TEXT)
     if text is None:
-        text = doc.text
+        text = "".join(t.text_with_ws for t in tokens(doc))
         doc.user_data[TEXT] = text
-    return text[words.start_char : words.end_char]
+    return text
+
+
+def text_of(words: Span) -> str:
+    """A Span's text, cut from its Doc's text joined once (``Span.text`` joins its tokens anew at
+    every call)."""
+    return doc_text(words.doc)[words.start_char : words.end_char]
 
 
 @cache

@@ -32,7 +32,7 @@ from spacy.tokens import Span, Token
 
 from trucewatch.datafiles import load_model
 from trucewatch.model import Attribution
-from trucewatch.nlp import text_of, tokens
+from trucewatch.nlp import doc_text, text_of, tokens
 
 ATTRIBUTION_FILE = Path(__file__).with_name("attribution.yaml")
 # Dependents that end a source's words: relative clauses and clausal modifiers.
@@ -174,7 +174,7 @@ def _by_subject(verb: Token, offset: int) -> Attribution | None:
             break
         if head := _source(before, offset):
             found = Attribution(
-                verb.doc.text[head.start - offset : found.end - offset], head.start, found.end
+                doc_text(verb.doc)[head.start - offset : found.end - offset], head.start, found.end
             )
     return found
 

@@ -39,7 +39,7 @@ from trucewatch.events.attribution import attribution_for
 from trucewatch.events.numbers import find_counts
 from trucewatch.events.time import find_durations
 from trucewatch.model import Casualties, Count
-from trucewatch.nlp import tokens
+from trucewatch.nlp import text_of, tokens
 
 CASUALTIES_FILE = Path(__file__).with_name("casualties.yaml")
 KINDS = ("killed", "injured", "displaced")
@@ -318,7 +318,7 @@ def _is_time(words: Span, holder: Token) -> bool:
 def _figures(sentence: Span) -> Iterator[_Figure]:
     """Stage 1-3: every count linked to a casualty word."""
     used: set[int] = set()
-    for match in find_counts(sentence.text):
+    for match in find_counts(text_of(sentence)):
         words = sentence.char_span(match.start, match.end, alignment_mode="expand")
         if words is None:
             continue
@@ -444,7 +444,7 @@ def _country(
 def _period(sentence: Span, record: list[_Figure]) -> float | None:
     """The length of a duration attached to the figure's clause ("over six days"), in days."""
     heads = {_clause_head(f.cue).i for f in record} | {_clause_head(f.holder).i for f in record}
-    for duration in find_durations(sentence.text):
+    for duration in find_durations(text_of(sentence)):
         words = sentence.char_span(duration.start, duration.end, alignment_mode="expand")
         if words is not None and (_clause_head(words.root).i in heads or words.root.head.i in heads):
             return duration.days

@@ -561,7 +561,7 @@ class CeasefireFinder:
             if phase is None or phase in have or "ceasefire" not in event.context:
                 continue
             if phase == "violation_alleged" and not any(
-                w in sent.text.lower() for w in self.grammar.violation
+                w in text_of(sent).lower() for w in self.grammar.violation
             ):
                 continue
             if event.status != "asserted":
@@ -642,7 +642,7 @@ class CeasefireFinder:
         )
 
     def _terms(self, sent: Span) -> list[str]:
-        text = sent.text.lower()
+        text = text_of(sent).lower()
         found: list[str] = []
         for match in re.finditer(
             r"\b([\w]+)[- ](day|week|month|hour)s?[- ](?:long\s+)?(?:truce|ceasefire|pause|halt)", text

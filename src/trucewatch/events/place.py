@@ -89,7 +89,7 @@ from trucewatch.actors.catalogue import Catalogue, cached_catalogue
 from trucewatch.datafiles import load_model
 from trucewatch.errors import DataFileError
 from trucewatch.model import Location, TextCountries
-from trucewatch.nlp import tokens
+from trucewatch.nlp import doc_text, tokens
 
 log = logging.getLogger(__name__)
 
@@ -1573,7 +1573,7 @@ def country_pointers(doc: Doc, gazetteer: Gazetteer) -> CountryPointers:
     found = doc.user_data.get(DOCUMENT_COUNTRIES)
     if isinstance(found, CountryPointers):
         return found
-    text = doc.text  # spaCy joins it from the tokens at every call
+    text = doc_text(doc)
     missions = tuple(dict.fromkeys(gazetteer.missions.countries(text)))
     pointers = CountryPointers({}, {}, {}, missions)
 
