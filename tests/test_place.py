@@ -691,12 +691,12 @@ def test_what_a_text_points_to_ranks_places_before_demonyms(nlp: Language, gazet
     # a province with its kind word after it, not held by the demonym that comes first
     assert countries("Turkish drones struck a farm in Diyala province.") == (("IRQ",), ("TUR",))
     # a country modifying a noun, and a capital that speaks, say whose, not where
-    assert countries("Prices rose against the US dollar in Zahle and Halba.")[1] == ("USA",)
+    assert countries("Bakeries in Zahle raised bread prices as the US dollar climbed.")[1] == ("USA",)
     assert countries("Washington warned of new sanctions.") == ((), ("USA",))
     # a word of a longer name is no alternate name of a city elsewhere ("Busra" of Basrah)
-    assert "IRQ" not in countries("A shell hit a house in Busra Esh-Sham in the countryside.")[0]
+    assert "IRQ" not in countries("Tourists used to visit the Roman theatre of Busra Esh-Sham.")[0]
     # a name far larger in one country than anywhere else counts, after the sure places
-    assert countries("Teachers rallied outside parliament in Athens.")[0] == ("GRC",)
+    assert countries("Farmers drove their tractors into Athens on Tuesday.")[0] == ("GRC",)
     # a one-country mission says where, before a demonym named as often
     assert countries("UNIFIL said Israeli drones flew over the area.") == (("LBN",), ("ISR",))
     assert countries("Nothing of note happened that day.") == ((), ())
