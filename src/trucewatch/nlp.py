@@ -71,6 +71,13 @@ def text_of(words: Span) -> str:
     return doc_text(words.doc)[words.start_char : words.end_char]
 
 
+def sentence_start(sent: Span) -> int:
+    """Where a sentence's first character other than white space sits in its Doc: the start of
+    the Sentence record made of it (pipeline), by which the later stages find that record."""
+    text = text_of(sent)
+    return sent.start_char + len(text) - len(text.lstrip())
+
+
 @cache
 def load_pipeline(model: str = MODEL) -> Language:
     """The spaCy pipeline from site-packages; never downloads anything."""

@@ -26,7 +26,7 @@ from trucewatch.events.ontology import ontology
 from trucewatch.events.place import cached_gazetteer
 from trucewatch.events.time import SentenceDates
 from trucewatch.model import Article, ParsedArticle, Rejection, Sentence
-from trucewatch.nlp import BATCH_SIZE, Chunk, load_pipeline, parse_texts, text_of
+from trucewatch.nlp import BATCH_SIZE, Chunk, load_pipeline, parse_texts, sentence_start, text_of
 
 log = logging.getLogger(__name__)
 
@@ -79,12 +79,10 @@ def _sentences(chunks: Sequence[Chunk]) -> Iterator[Sentence]:
     index = 0
     for chunk in chunks:
         for sent in chunk.doc.sents:
-            text = text_of(sent)
-            stripped = text.strip()
+            stripped = text_of(sent).strip()
             if not stripped:
                 continue
-            lead = len(text) - len(text.lstrip())
-            start = chunk.offset + sent.start_char + lead
+            start = chunk.offset + sentence_start(sent)
             yield Sentence(index, start, start + len(stripped), stripped)
             index += 1
 

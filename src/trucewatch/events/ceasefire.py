@@ -38,7 +38,7 @@ from trucewatch.events.grammar import Grammar
 from trucewatch.events.modality import status_of
 from trucewatch.events.time import SentenceDates, event_date
 from trucewatch.model import Article, CeasefireMention, Event, Mention, Sentence
-from trucewatch.nlp import Chunk, text_of, tokens
+from trucewatch.nlp import Chunk, sentence_start, text_of, tokens
 
 CEASEFIRE_FILE = Path(__file__).with_name("ceasefire.yaml")
 PHASES = (
@@ -240,9 +240,7 @@ class CeasefireFinder:
         seen_ceasefire = False
         for chunk in chunks:
             for sent in chunk.doc.sents:
-                text = text_of(sent)
-                lead = len(text) - len(text.lstrip())
-                sentence = by_start.get(chunk.offset + sent.start_char + lead)
+                sentence = by_start.get(chunk.offset + sentence_start(sent))
                 if sentence is None:
                     continue
                 nouns = self._nouns(sent, seen_ceasefire)

@@ -33,7 +33,7 @@ from trucewatch.events.ontology import Ontology
 from trucewatch.events.place import Gazetteer, find_location, text_countries
 from trucewatch.events.time import SentenceDates, event_date
 from trucewatch.model import Actor, Article, Attribution, Casualties, Event, Mention, Sentence, TextCountries
-from trucewatch.nlp import Chunk, text_of, tokens
+from trucewatch.nlp import Chunk, sentence_start, tokens
 
 CLAUSE_DEPS = frozenset({"relcl", "acl", "advcl", "ccomp", "xcomp", "csubj", "parataxis"})
 SUBJECT_DEPS = frozenset({"nsubj", "csubj", "expl"})
@@ -552,7 +552,7 @@ class EventExtractor:
         spans: dict[int, tuple[Span, Chunk]] = {}
         for chunk in chunks:
             for sent in chunk.doc.sents:
-                sentence = _sentence_for(sent, chunk.offset, by_start, sentences)
+                sentence = by_start.get(chunk.offset + sentence_start(sent))
                 if sentence is None:
                     continue
                 spans[sentence.index] = (sent, chunk)
@@ -1050,14 +1050,6 @@ def _unique(mentions: Iterable[Mention]) -> list[Mention]:
     for m in mentions:
         seen.setdefault(m.actor.key, m)
     return list(seen.values())
-
-
-def _sentence_for(
-    sent: Span, offset: int, by_start: dict[int, Sentence], sentences: Sequence[Sentence]
-) -> Sentence | None:
-    text = text_of(sent)
-    lead = len(text) - len(text.lstrip())
-    return by_start.get(offset + sent.start_char + lead)
 
 
 def _attach_casualties(figure: Casualties, found: list[Found]) -> bool:

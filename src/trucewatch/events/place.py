@@ -89,7 +89,7 @@ from trucewatch.actors.catalogue import Catalogue, cached_catalogue
 from trucewatch.datafiles import load_model
 from trucewatch.errors import DataFileError
 from trucewatch.model import Location, TextCountries
-from trucewatch.nlp import doc_text, tokens
+from trucewatch.nlp import doc_text, text_of, tokens
 
 log = logging.getLogger(__name__)
 
@@ -612,11 +612,11 @@ class Gazetteer:
     def _country_at(self, tokens: Sequence[Token], i: int) -> int:
         """How many tokens from ``i`` (consecutive tokens of one sentence) name a country.
 
-        The words are joined from the tokens given: a Span of the Doc would make its Tokens
-        anew, and ``Doc.text`` joins the whole document at every call."""
+        The words are cut from the Doc's text joined once (:func:`~trucewatch.nlp.doc_text`)."""
+        whole, start = doc_text(tokens[i].doc), tokens[i].idx
         for size in range(min(self.country_name_words, len(tokens) - i), 0, -1):
-            words = tokens[i : i + size]
-            text = "".join(t.text_with_ws for t in words[:-1]) + words[-1].text
+            last = tokens[i + size - 1]
+            text = whole[start : last.idx + len(last.text)]
             key = fold(text)
             is_country = any(p.kind == "country" for p in self.names.get(key, ()))
             if is_country and (key not in self.exact_keys or text in self.exact_forms):
@@ -1122,8 +1122,8 @@ class _Reader:
             # an entity with a comma or "and" inside is several names ("Fordow, Natanz")
             if ent.label_ not in NOT_NAME_LABELS and not any(t.text in ",;()" or t.dep_ == "cc" for t in ent):
                 self._claim(doc[ent.start + 1 if ent[0].dep_ == "det" else ent.start : ent.end])
-        for start, end in _country_spans(doc, gazetteer):
-            if sentence.start <= start < sentence.end and all(i not in self.spans for i in range(start, end)):
+        for start, end in _country_spans(doc, gazetteer).get(sentence.start, ()):
+            if all(i not in self.spans for i in range(start, end)):
                 self._claim(doc[start:end])
 
     def _claim(self, span: Span) -> None:
@@ -1586,7 +1586,7 @@ def country_pointers(doc: Doc, gazetteer: Gazetteer) -> CountryPointers:
         name only ("Busra" of "Busra Esh-Sham" is no Basrah), and only a ``whole`` name that is
         no acronym counts by a town. A place that speaks ("Washington warned") says whose, as a
         demonym does."""
-        text = name.text
+        text = text_of(name)
         key = fold(text)
         if key in gazetteer.demonyms:
             add(pointers.demonyms, gazetteer.demonyms[key])
@@ -1607,10 +1607,10 @@ def country_pointers(doc: Doc, gazetteer: Gazetteer) -> CountryPointers:
         add(pointers.places, code)
     seen: set[int] = set()
     parts: set[int] = set()
-    for start, end in _country_spans(doc, gazetteer):
+    for start, end in (span for spans in _country_spans(doc, gazetteer).values() for span in spans):
         seen.update(range(start, end))
         span = doc[start:end]
-        named = gazetteer.names.get(fold(span.text), ())
+        named = gazetteer.names.get(fold(text_of(span)), ())
         country = next((p.country for p in named if p.kind == "country"), None)
         # a country modifying a noun ("the US dollar", "a U.S. base") or in an organisation's
         # name ("Bank Saderat Iran") says whose, as a demonym does, not where
@@ -1638,15 +1638,16 @@ def country_pointers(doc: Doc, gazetteer: Gazetteer) -> CountryPointers:
     return pointers
 
 
-def _country_spans(doc: Doc, gazetteer: Gazetteer) -> list[tuple[int, int]]:
-    """(start, end) token indices of the country names of a Doc, sentence by sentence (see
-    :meth:`Gazetteer.country_names`), read once per Doc (kept in its ``user_data``): the place
-    reader of each sentence and :func:`country_pointers` both need them."""
-    found = doc.user_data.get(COUNTRY_SPANS)
+def _country_spans(doc: Doc, gazetteer: Gazetteer) -> dict[int, list[tuple[int, int]]]:
+    """(start, end) token indices of the country names of a Doc (see
+    :meth:`Gazetteer.country_names`), by the first token of their sentence, read once per Doc
+    (kept in its ``user_data``): the place reader of each sentence and :func:`country_pointers`
+    both need them."""
+    found: dict[int, list[tuple[int, int]]] | None = doc.user_data.get(COUNTRY_SPANS)
     if found is None:
-        found = [span for sentence in doc.sents for span in gazetteer.country_names(tokens(sentence))]
+        found = {sentence.start: list(gazetteer.country_names(tokens(sentence))) for sentence in doc.sents}
         doc.user_data[COUNTRY_SPANS] = found
-    return list(found)
+    return found
 
 
 def _hyphened(run: list[Token]) -> bool:
