@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -247,12 +248,22 @@ def dyad_key(a: str, b: str) -> str:
 
 
 def as_dict(record: Any) -> dict[str, Any]:
-    """A record as plain JSON-friendly values (dates as ISO strings), for pandas or JSON output."""
-    raw = dataclasses.asdict(record)
-    return _plain(raw)
+    """A record as plain JSON-friendly values (dates as ISO strings), for pandas or JSON output.
+
+    One walk over the record: ``dataclasses.asdict`` deep-copies every value before this turned
+    it into plain values, and took a third of the time of storing an article's events."""
+    plain: dict[str, Any] = _plain(record)
+    return plain
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(kind))
 
 
 def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
