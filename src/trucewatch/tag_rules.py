@@ -5,13 +5,16 @@ tag to a coarse part of speech and morphology, and fix a few lemmas ("ain't", "g
 runs them through its general Matcher, which tries every pattern at every token; on news text
 that took a tenth of the whole parse, more than the tagger and the lemmatizer together.
 
-:class:`IndexedAttributeRules` reads the same patterns from the loaded ruler and finds the ones
-that can apply to a token by its tag and its lowercase form, so each token is tested against a
-handful of patterns. The result is the ruler's, token for token: every pattern is matched
-against the annotation as it stood before the rules ran, and matches are applied in the order
-the rules were added, a later rule overriding an earlier one, as AttributeRuler does. A model
-whose rules use anything this module does not read (operators, other attributes) keeps its
-own ruler (:func:`trucewatch.nlp.load_pipeline`).
+:class:`IndexedAttributeRules` reads the same patterns from the loaded ruler, files them under
+the tag, lowercase form or dependency label their first token needs, and remembers which rules
+apply to each distinct (tag, lowercase form, label, white space) of a token: most tokens are a
+dictionary lookup, and the few two-token patterns are tested where they can start.
+
+The result is the ruler's, token for token: every pattern is matched against the annotation as
+it stood before the rules ran, and matches are applied in the order the rules were added, a
+later rule overriding an earlier one, as AttributeRuler does. A model whose rules use anything
+this module does not read (operators, other attributes) keeps its own ruler
+(:func:`trucewatch.nlp.load_pipeline`).
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from spacy.attrs import DEP, IS_SPACE, LOWER, TAG
 from spacy.language import Language
 from spacy.pipeline import AttributeRuler
 from spacy.tokens import Doc
-from spacy.tokens._retokenize import set_token_attrs
+from spacy.tokens._retokenize import set_token_attrs  # what AttributeRuler itself sets with
 from spacy.vocab import Vocab
 
 # The token attributes the rules may test, in the order of the rows of Doc.to_array.
