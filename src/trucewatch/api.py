@@ -104,9 +104,12 @@ Progress = Callable[[IngestReport], None]
 # When a long run rebuilds the derived tables: after at least REFRESH_EVERY new articles, and
 # no more than REFRESH_SHARE of the time (a rebuild reads the stored data around what it
 # touches, which grows with how busy a dyad or day is), but after REFRESH_MOST at the latest.
+# A backlog spread over years touches nearly every day in each thousand articles, so a rebuild
+# costs more as the database grows: at 1,000 the cap, not the share, set the pace beyond some
+# 10,000 articles, and the rebuilds took half the writing process's time.
 REFRESH_EVERY = 64
 REFRESH_SHARE = 0.2
-REFRESH_MOST = 1000
+REFRESH_MOST = 10_000
 
 
 @dataclass
