@@ -24,15 +24,21 @@ class Builds:
 
 
 @pytest.fixture
+def source(tmp_path: Path) -> Path:
+    """An input file a build reads."""
+    path = tmp_path / "words.yaml"
+    path.write_text("one", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
 def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "cache"
     monkeypatch.setenv("TRUCEWATCH_CACHE_DIR", str(folder))
     return folder
 
 
-def test_a_structure_is_built_once_and_read_back(own_cache: Path, tmp_path: Path) -> None:
-    source = tmp_path / "words.yaml"
-    source.write_text("one", encoding="utf-8")
+def test_a_structure_is_built_once_and_read_back(own_cache: Path, source: Path) -> None:
     build = Builds(source)
     first = cached_build("words", [source], ["pyyaml"], build)
     second = cached_build("words", [source], ["pyyaml"], build)
@@ -41,9 +47,7 @@ def test_a_structure_is_built_once_and_read_back(own_cache: Path, tmp_path: Path
     assert len(list(own_cache.glob("words-*.pickle"))) == 1
 
 
-def test_a_changed_input_is_built_again_and_the_old_copy_removed(own_cache: Path, tmp_path: Path) -> None:
-    source = tmp_path / "words.yaml"
-    source.write_text("one", encoding="utf-8")
+def test_a_changed_input_is_built_again_and_the_old_copy_removed(own_cache: Path, source: Path) -> None:
     build = Builds(source)
     cached_build("words", [source], [], build)
     source.write_text("two", encoding="utf-8")
@@ -52,9 +56,7 @@ def test_a_changed_input_is_built_again_and_the_old_copy_removed(own_cache: Path
     assert len(list(own_cache.glob("words-*.pickle"))) == 1
 
 
-def test_a_damaged_copy_is_rebuilt(own_cache: Path, tmp_path: Path) -> None:
-    source = tmp_path / "words.yaml"
-    source.write_text("one", encoding="utf-8")
+def test_a_damaged_copy_is_rebuilt(own_cache: Path, source: Path) -> None:
     build = Builds(source)
     cached_build("words", [source], [], build)
     (stored,) = own_cache.glob("words-*.pickle")
@@ -63,11 +65,9 @@ def test_a_damaged_copy_is_rebuilt(own_cache: Path, tmp_path: Path) -> None:
     assert build.count == 2
 
 
-def test_the_cache_can_be_turned_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_cache_can_be_turned_off(tmp_path: Path, source: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRUCEWATCH_CACHE_DIR", "off")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
-    source = tmp_path / "words.yaml"
-    source.write_text("one", encoding="utf-8")
     build = Builds(source)
     cached_build("words", [source], [], build)
     cached_build("words", [source], [], build)
