@@ -71,10 +71,10 @@ class IndexedAttributeRules:
             for tokens in cast("list[list[dict[str, Any]]]", spec["patterns"]):
                 if not tokens:
                     raise Unsupported(f"rule {rule} has an empty pattern")
-                index = ruler.indices[rule]
-                target = index if index >= 0 else len(tokens) + index
+                changed = ruler.indices[rule]  # which token of a match the rule sets; -1 the last
+                target = changed if changed >= 0 else len(tokens) + changed
                 if not 0 <= target < len(tokens):
-                    raise Unsupported(f"rule {rule} changes token {index} of a {len(tokens)}-token pattern")
+                    raise Unsupported(f"rule {rule} changes token {changed} of a {len(tokens)}-token pattern")
                 pattern = _Pattern(rule, tuple(self._tests(t) for t in tokens), target)
                 self._index(pattern, tokens[0])
 
