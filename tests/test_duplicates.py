@@ -8,11 +8,13 @@ import json
 import random
 from pathlib import Path
 
+from pytest import MonkeyPatch
 from typer.testing import CliRunner
 
 import trucewatch
+from trucewatch.analysis import duplicates, update
 from trucewatch.analysis.duplicates import assign, signature, similar
-from trucewatch.analysis.update import refresh
+from trucewatch.analysis.update import refresh, touched
 from trucewatch.cli import app
 from trucewatch.model import Article, EventDate, ParsedArticle, Sentence
 from trucewatch.store import ReportRow
@@ -149,32 +151,39 @@ def synthetic_articles(seed: int, count: int = 40) -> list[ParsedArticle]:
     return out
 
 
-def test_happenings_equal_a_fresh_build_whatever_the_order(tmp_path: Path) -> None:
+def test_happenings_equal_a_fresh_build_whatever_the_order(tmp_path: Path, monkeypatch: MonkeyPatch) -> None:
     articles = synthetic_articles(7)
-    tables = {"event_reports", "event_clusters", "article_signatures", "article_bands"}
+    tables = {"event_reports", "event_clusters", "article_signatures", "article_bands", "escalation_daily"}
     builds = []
-    for seed in (1, 2, 3):
+    # stored in three orders, rebuilt after each article, then in batches of 4, then of 9; the
+    # reports recomputed a day, two days or a month at a time, and the events of one day, of a
+    # few days or of every day read at once
+    for seed, slice_days, events_at_once in ((1, 1, 1), (2, 2, 7), (3, 30, 5000)):
+        monkeypatch.setattr(duplicates, "SLICE_DAYS", slice_days)
+        monkeypatch.setattr(update, "EVENTS_AT_ONCE", events_at_once)
         order = articles[:]
         random.Random(seed).shuffle(order)
         db = tmp_path / f"order-{seed}.db"
         with trucewatch.open(str(db)) as tw:
             for n, parsed in enumerate(order):
                 tw.store.save(parsed)
-                if n % (seed * seed) == 0:  # rebuilt one by one, then in batches of 4, then of 9
+                if n % (seed * seed) == 0:
                     tw.finish_pending()
             tw.finish_pending()
-            gone = articles[0].article.id  # and one article taken away again
-            tw.store.delete_article(gone)
-            refresh(tw.store, {}, {gone}, set())
+            gone = articles[0]  # and one article taken away again
+            tw.store.delete_article(gone.article.id)
+            refresh(tw.store, *touched([gone]))
         builds.append(snapshot(str(db), tables))
     assert builds[0] == builds[1] == builds[2]
-    fresh = tmp_path / "fresh.db"
-    with trucewatch.open(str(fresh)) as tw:
-        for parsed in articles:
-            if parsed.article.id != articles[0].article.id:
-                tw.store.save(parsed)
-        tw.rebuild()
-    assert snapshot(str(fresh), tables) == builds[-1]
+    for slice_days in (1, 30):  # all at once from scratch, a day or a month at a time
+        monkeypatch.setattr(duplicates, "SLICE_DAYS", slice_days)
+        fresh = tmp_path / f"fresh-{slice_days}.db"
+        with trucewatch.open(str(fresh)) as tw:
+            for parsed in articles:
+                if parsed.article.id != articles[0].article.id:
+                    tw.store.save(parsed)
+            tw.rebuild()
+        assert snapshot(str(fresh), tables) == builds[-1]
     assert len(builds[0]["event_clusters"]) < len(builds[0]["event_reports"])
     groups = {json.loads(r)["group_id"] for r in builds[0]["article_signatures"]}
     assert len(groups) == 3

@@ -35,7 +35,7 @@ import datetime as dt
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
 
@@ -44,7 +44,7 @@ from datasketch import MinHash, MinHashLSH
 
 from trucewatch.analysis.sides import event_dyads, side
 from trucewatch.model import Event
-from trucewatch.store import ReportInfo, ReportRow, Store
+from trucewatch.store import ReportInfo, ReportRow, Store, chunks
 
 # Articles: words per shingle, MinHash permutations, and the estimated Jaccard similarity at
 # which two articles count as copies of one text. Chosen together: a wire story republished
@@ -60,6 +60,10 @@ SCHEME = "affine32"
 DATE_WINDOW = 1
 # How many windows around a changed day can see their clusters change (see refresh_reports).
 REACH = 3
+# Days of one key's reports recomputed at once, and clusters summarised at once: what a rebuild
+# holds in memory, whatever the size of the database.
+SLICE_DAYS = 30
+CLUSTERS_AT_ONCE = 500
 # Statuses of reports that say the event happened (as against future, hypothetical, negated).
 FACTUAL = frozenset({"asserted", "alleged", "denied"})
 PRECISE = frozenset({"hour", "day"})
@@ -264,12 +268,15 @@ def refresh_reports(store: Store, article_ids: set[str], new: list[ReportRow]) -
     cluster on the reports anchored on its day; so a change on day d can move only clusters
     anchored within a window of d. Rows within REACH - 1 windows are recomputed from rows read
     within REACH windows; rows further out keep what is stored, which the change cannot alter.
+
+    A long region (a backlog spread over years touches every day) is recomputed
+    :data:`SLICE_DAYS` at a time, so that a rebuild holds a slice's reports, not the key's
+    whole history.
     """
     old = store.reports_of_articles(article_ids)
     replaced = {r.event_id for r in old} | {r.event_id for r in new}
     affected = {r.cluster_id for r in old}
-    final: dict[str, ReportRow] = {}
-    changed: list[ReportRow] = []
+    changed: dict[str, ReportRow] = {}
     days: dict[tuple[str, bool], set[dt.date]] = defaultdict(set)
     for r in (*old, *new):
         if r.day is not None:
@@ -280,41 +287,68 @@ def refresh_reports(store: Store, article_ids: set[str], new: list[ReportRow]) -
         if r.day is not None:
             arriving[r.key][r.day].append(r)
     for key, key_days in days.items():
-        regions = [(first - REACH * window, last + REACH * window) for first, last in _regions(key_days)]
-        on_day: dict[dt.date, list[ReportRow]] = defaultdict(list)
-        for r in store.report_rows(key, (d for lo, hi in regions for d in _days(lo, hi))):
-            if r.event_id not in replaced and r.day is not None:
-                on_day[r.day].append(r)
-        for lo, hi in regions:
-            rows = [r for d in _days(lo, hi) for r in on_day[d]]
-            stored = {r.event_id: r for r in rows}
-            rows += [r for d in _days(lo, hi) for r in arriving[key][d]]
-            inner = {r.event_id for r in rows if r.day and lo + window <= r.day <= hi - window}
-            for r in assign(rows, inner):
-                final[r.event_id] = r
-                before = stored.get(r.event_id)
-                if r.event_id in inner and before != r:
-                    # only a cluster that gains, loses or changes a report is written again:
-                    # rewriting every cluster of the windows cost half of a large ingest
-                    changed.append(r)
-                    affected.add(r.cluster_id)
-                    if before is not None:
-                        affected.add(before.cluster_id)
+        for first, last in _regions(key_days):
+            # recomputed: [first - (REACH - 1) windows, last + (REACH - 1) windows]
+            inner_lo, inner_hi = first - (REACH - 1) * window, last + (REACH - 1) * window
+            for lo, hi in _slices(inner_lo, inner_hi):
+                # A slice's clusters need the anchors of the rows a window either side of it,
+                # and those anchors the rows a window before them.
+                read_lo, read_hi = max(inner_lo - window, lo - 2 * window), hi + window
+                read = _days(read_lo, read_hi)
+                stored = {r.event_id: r for r in store.report_rows(key, read) if r.event_id not in replaced}
+                rows = [*stored.values(), *(r for d in read for r in arriving[key].get(d, ()))]
+                around = {
+                    r.event_id
+                    for r in rows
+                    if r.day and max(inner_lo, lo - window) <= r.day <= min(inner_hi, hi + window)
+                }
+                for r in assign(rows, around):
+                    before = stored.get(r.event_id)
+                    if r.day and lo <= r.day <= hi and before != r:
+                        # only a cluster that gains, loses or changes a report is written again:
+                        # rewriting every cluster of the windows cost half of a large ingest
+                        changed[r.event_id] = r
+                        affected.add(r.cluster_id)
+                        if before is not None:
+                            affected.add(before.cluster_id)
     for r in assign([r for r in new if r.day is None], {r.event_id for r in new if r.day is None}):
-        final[r.event_id] = r
         affected.add(r.cluster_id)
-        changed.append(r)
-    members: dict[str, list[ReportRow]] = defaultdict(list)
-    for r in final.values():
-        if r.cluster_id in affected:
-            members[r.cluster_id].append(r)
-    infos = {i.event_id: i for i in store.report_infos(r.event_id for rs in members.values() for r in rs)}
-    firsts = {cid: _first(rs, infos) for cid, rs in members.items()}
-    sentences = store.event_sentences(firsts.values())
-    clusters: dict[str, dict[str, Any] | None] = {cid: None for cid in affected}
-    for cid, rs in members.items():
-        clusters[cid] = cluster_row(cid, rs, infos, firsts[cid], sentences.get(firsts[cid], ""))
-    store.replace_reports({r.event_id for r in old}, changed, clusters)
+        changed[r.event_id] = r
+    clusters = _cluster_rows(store, affected, changed, replaced)
+    store.replace_reports({r.event_id for r in old}, changed.values(), clusters)
+
+
+def _slices(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """[first, last] cut into runs of at most SLICE_DAYS days."""
+    step = dt.timedelta(days=SLICE_DAYS)
+    out = []
+    while first <= last:
+        out.append((first, min(last, first + step - dt.timedelta(days=1))))
+        first += step
+    return out
+
+
+def _cluster_rows(
+    store: Store, affected: set[str], changed: dict[str, ReportRow], replaced: set[str]
+) -> Iterator[tuple[str, dict[str, Any] | None]]:
+    """The new row of each affected cluster (None: it has no report left), a few hundred
+    clusters at a time: a large rebuild affects most clusters of the database."""
+    moved: dict[str, list[ReportRow]] = defaultdict(list)
+    for r in changed.values():
+        moved[r.cluster_id].append(r)
+    for part in chunks(sorted(affected), CLUSTERS_AT_ONCE):
+        members: dict[str, list[ReportRow]] = {cid: list(moved.get(cid, ())) for cid in part}
+        for r in store.reports_in_clusters(part):
+            if r.event_id not in replaced and r.event_id not in changed:
+                members[r.cluster_id].append(r)
+        infos = {i.event_id: i for i in store.report_infos(r.event_id for rs in members.values() for r in rs)}
+        firsts = {cid: _first(rs, infos) for cid, rs in members.items() if rs}
+        sentences = store.event_sentences(firsts.values())
+        for cid, rs in members.items():
+            if not rs:
+                yield cid, None
+            else:
+                yield cid, cluster_row(cid, rs, infos, firsts[cid], sentences.get(firsts[cid], ""))
 
 
 def _first(rows: list[ReportRow], infos: dict[str, ReportInfo]) -> str:

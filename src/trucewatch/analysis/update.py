@@ -27,9 +27,9 @@ from trucewatch.events.grammar import grammar
 from trucewatch.model import Event, ParsedArticle
 from trucewatch.store import ArticleInfo, Store, chunks, statement_dyad
 
-# Articles whose events, and days whose events, are read at once by a rebuild.
+# Articles whose events, and at most how many events of some days, are read at once by a rebuild.
 ARTICLES_AT_ONCE = 200
-DAYS_AT_ONCE = 20
+EVENTS_AT_ONCE = 5000
 
 
 # The statements added to or removed from each dyad, by where they sit in its records' walk.
@@ -73,11 +73,21 @@ def _refresh(store: Store, dyads: Changes, article_ids: set[str], keys: set[tupl
         for article_id in part:
             claim_rows[article_id] = article_claims(article_id, own[article_id], infos[article_id], grammar())
         reports += [report_row(e) for events in own.values() for e in events]
+    escalation = _escalation_rows(store, keys)
+    refresh_duplicates(store, article_ids)
+    refresh_reports(store, article_ids, reports)
+    store.replace_derived(ceasefire_rows, claim_rows, escalation, article_ids)
+
+
+def _escalation_rows(
+    store: Store, keys: set[tuple[str, dt.date]]
+) -> dict[tuple[str, dt.date], dict[str, Any] | None]:
+    """The escalation row of each (dyad, day) key; None where the dyad has no event that day."""
     days: dict[dt.date, list[str]] = defaultdict(list)
     for dyad, day in keys:
         days[day].append(dyad)
-    escalation: dict[tuple[str, dt.date], dict[str, Any] | None] = {}
-    for part in chunks(sorted(days), DAYS_AT_ONCE):
+    rows: dict[tuple[str, dt.date], dict[str, Any] | None] = {}
+    for part in _day_parts(sorted(days), store.event_counts_on(days)):
         sides = {side for day in part for dyad in days[day] for side in dyad.split("|")}
         day_events = store.events_on(part, sides)  # a dyad's events have an actor of one of its sides
         outlets = {
@@ -89,10 +99,23 @@ def _refresh(store: Store, dyads: Changes, article_ids: set[str], keys: set[tupl
         for day in part:
             for dyad in days[day]:
                 row = daily_row(dyad, day, by_day[day], outlets)
-                escalation[(dyad, day)] = row if row["events"] else None
-    refresh_duplicates(store, article_ids)
-    refresh_reports(store, article_ids, reports)
-    store.replace_derived(ceasefire_rows, claim_rows, escalation, article_ids)
+                rows[(dyad, day)] = row if row["events"] else None
+    return rows
+
+
+def _day_parts(days: list[dt.date], counts: dict[dt.date, int]) -> list[list[dt.date]]:
+    """Consecutive runs of ``days`` holding at most EVENTS_AT_ONCE events (a busier day alone):
+    a large database holds thousands of events a day, so a fixed number of days is no bound."""
+    parts: list[list[dt.date]] = []
+    held = 0
+    for day in days:
+        count = counts.get(day, 0)
+        if not parts or held + count > EVENTS_AT_ONCE:
+            parts.append([])
+            held = 0
+        parts[-1].append(day)
+        held += count
+    return parts
 
 
 def _ceasefire_update(store: Store, dyad: str, changes: set[Change]) -> tuple[set[str], list[dict[str, Any]]]:

@@ -11,15 +11,18 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from sqlalchemy import Engine, Insert, Table, insert, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from trucewatch.errors import StoreError
+
+T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +114,9 @@ def _explain(exc: OperationalError) -> str:
     return message
 
 
-def chunks(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
-    """``items`` in slices of ``size``: queries with IN lists stay under the drivers' limits."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def chunks(items: Iterable[T], size: int = 500) -> Iterator[list[T]]:
+    """``items`` in lists of ``size``: queries with IN lists stay under the drivers' limits, and
+    a generator is read a part at a time."""
+    it = iter(items)
+    while part := list(islice(it, size)):
+        yield part

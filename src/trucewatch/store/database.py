@@ -477,6 +477,15 @@ class Store(FeedStore, ReportStore):
         with self._errors("read events"), self.engine.connect() as conn:
             return [event_from_dict(r.record) for r in conn.execute(query)]
 
+    def event_counts_on(self, days: Iterable[dt.date]) -> dict[dt.date, int]:
+        """How many events are dated on each of ``days`` (days without any are left out)."""
+        out: dict[dt.date, int] = {}
+        query = select(events.c.date, func.count()).group_by(events.c.date)
+        with self._errors("read events"), self.engine.connect() as conn:
+            for part in chunks(sorted(set(days))):
+                out.update({day: count for day, count in conn.execute(query.where(events.c.date.in_(part)))})
+        return out
+
     def events_of_articles(self, ids: Iterable[str]) -> list[Event]:
         """Every event of the given articles."""
         wanted = list(set(ids))

@@ -234,22 +234,40 @@ class ReportStore(StoreBase):
         return out
 
     def replace_reports(
-        self, removed: Iterable[str], rows: Iterable[ReportRow], clusters: dict[str, dict[str, Any] | None]
+        self,
+        removed: Iterable[str],
+        rows: Iterable[ReportRow],
+        clusters: Iterable[tuple[str, dict[str, Any] | None]],
     ) -> None:
         """In one transaction: drop the reports of ``removed`` events, write ``rows`` (new or
-        re-clustered reports), and swap each cluster in ``clusters`` for its new row (None: gone)."""
+        re-clustered reports), and swap each cluster in ``clusters`` (id, new row; None: gone).
+
+        ``clusters`` is consumed while the transaction is open, so it may be a generator that
+        summarises a few hundred clusters at a time; what it reads from the store is the state
+        before this transaction, which it is given the changes to.
+        """
         written = [dataclasses.asdict(r) for r in rows]
         stale = sorted(set(removed) | {r["event_id"] for r in written})
         with self._errors("update event clusters"), self.engine.begin() as conn:
             for part in chunks(stale):
                 conn.execute(delete(event_reports).where(event_reports.c.event_id.in_(part)))
-            if written:
-                conn.execute(insert(event_reports), written)
-            for part in chunks(sorted(clusters)):
-                conn.execute(delete(event_clusters).where(event_clusters.c.id.in_(part)))
-            fresh = [row for row in clusters.values() if row is not None]
-            if fresh:
-                conn.execute(insert(event_clusters), fresh)
+            for some_rows in chunks(written, 5000):
+                conn.execute(insert(event_reports), some_rows)
+            for some_clusters in chunks(clusters):
+                gone = [cid for cid, _ in some_clusters]
+                conn.execute(delete(event_clusters).where(event_clusters.c.id.in_(gone)))
+                fresh = [row for _, row in some_clusters if row is not None]
+                if fresh:
+                    conn.execute(insert(event_clusters), fresh)
+
+    def reports_in_clusters(self, cluster_ids: Iterable[str]) -> list[ReportRow]:
+        """The stored reports of these clusters."""
+        out: list[ReportRow] = []
+        with self._errors("read event reports"), self.engine.connect() as conn:
+            for part in chunks(sorted(set(cluster_ids))):
+                query = select(event_reports).where(event_reports.c.cluster_id.in_(part))
+                out += [ReportRow(**r._mapping) for r in conn.execute(query)]
+        return out
 
     def clusters(
         self, event_ids: Select[Any], limit: int | None = None, offset: int = 0
