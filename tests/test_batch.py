@@ -81,6 +81,19 @@ def test_dask_local_cluster_run_equals_a_single_process_run(
     assert together == alone
 
 
+def test_ingest_with_two_worker_processes_equals_a_single_process_run(
+    corpus: tuple[Path, Path, list[dict[str, Any]]], plain: Path, tmp_path: Path
+) -> None:
+    jsonl, files, _ = corpus
+    db = tmp_path / "workers.db"
+    result = CliRunner().invoke(
+        app, ["--db", str(db), "ingest", str(jsonl), str(files), "--workers", str(WORKERS)]
+    )
+    assert result.exit_code == 1, result.output  # the bad line is rejected, the rest stored
+    assert f"{jsonl}:201" in result.output
+    assert snapshot(str(db)) == snapshot(str(plain))
+
+
 def test_parquet_in_one_process_gives_the_same_articles_and_events(
     corpus: tuple[Path, Path, list[dict[str, Any]]], plain: Path, tmp_path: Path
 ) -> None:

@@ -9,6 +9,7 @@ input order and memory bounded.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -88,11 +89,15 @@ def _sentences(chunks: Sequence[Chunk]) -> Iterator[Sentence]:
 
 
 _worker: Pipeline | None = None
+_worker_settings: Settings | None = None
 
 
 def _start_worker(settings: Settings) -> None:
-    global _worker
-    _worker = Pipeline(settings)
+    """Build this process's pipeline, unless it has one for these settings: a worker forked from
+    a parent that built it before starting the pool inherits the parent's."""
+    global _worker, _worker_settings
+    if _worker is None or _worker_settings != settings:
+        _worker, _worker_settings = Pipeline(settings), settings
 
 
 def _run_in_worker(batch: list[Article]) -> list[ParsedArticle | Rejection]:
@@ -116,11 +121,22 @@ def process(
         for batch in batches(articles, LOCAL_BATCH):
             yield from pipeline.run(batch)
         return
-    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(settings,)) as pool:
-        pending: deque[Future[list[ParsedArticle | Rejection]]] = deque()
-        for batch in batches(articles, WORKER_BATCH):
-            pending.append(pool.submit(_run_in_worker, batch))
-            if len(pending) >= workers * 2:
+    # Built here once, the pipeline's read-only bulk (the gazetteer, the model's weights, the
+    # actor matchers) is shared by the forked workers page by page instead of copied into each;
+    # frozen, its objects are left alone by the garbage collector, whose passes would write to
+    # every page. Where workers are spawned, not forked, each builds its own.
+    _start_worker(settings)
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers, initializer=_start_worker, initargs=(settings,)
+        ) as pool:
+            pending: deque[Future[list[ParsedArticle | Rejection]]] = deque()
+            for batch in batches(articles, WORKER_BATCH):
+                pending.append(pool.submit(_run_in_worker, batch))
+                if len(pending) >= workers * 2:
+                    yield from pending.popleft().result()
+            while pending:
                 yield from pending.popleft().result()
-        while pending:
-            yield from pending.popleft().result()
+    finally:
+        gc.unfreeze()

@@ -31,9 +31,11 @@ from trucewatch.store.schema import (
 REPORT_TABLES = (event_clusters, event_reports, article_bands, article_signatures)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportRow:
-    """One event as a report: its clustering key, its day, and the cluster it was put in."""
+    """One event as a report: its clustering key, its day, and the cluster it was put in.
+
+    Slotted: a rebuild of a large batch holds one per event of its articles."""
 
     event_id: str
     article_id: str
@@ -57,7 +59,7 @@ class ReportRow:
         return (self.dyad, self.place)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportInfo:
     """What a cluster's summary needs of each of its reports."""
 
@@ -246,13 +248,13 @@ class ReportStore(StoreBase):
         summarises a few hundred clusters at a time; what it reads from the store is the state
         before this transaction, which it is given the changes to.
         """
-        written = [dataclasses.asdict(r) for r in rows]
-        stale = sorted(set(removed) | {r["event_id"] for r in written})
+        rows = list(rows)
+        stale = sorted(set(removed) | {r.event_id for r in rows})
         with self._errors("update event clusters"), self.engine.begin() as conn:
             for part in chunks(stale):
                 conn.execute(delete(event_reports).where(event_reports.c.event_id.in_(part)))
-            for some_rows in chunks(written, 5000):
-                conn.execute(insert(event_reports), some_rows)
+            for some_rows in chunks(rows, 5000):
+                conn.execute(insert(event_reports), [dataclasses.asdict(r) for r in some_rows])
             for some_clusters in chunks(clusters):
                 gone = [cid for cid, _ in some_clusters]
                 conn.execute(delete(event_clusters).where(event_clusters.c.id.in_(gone)))
