@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from trucewatch.store import migrate
 from trucewatch.store.schema import ceasefires, metadata
 
 from .conftest import EXAMPLES
+from .dbsnap import snapshot
 
 TEXT = (
     "Hezbollah fired rockets at northern Israel on Monday, the Israeli military said, and Israeli "
@@ -62,6 +64,27 @@ def test_records_stored_before_their_last_day_was_a_column_get_it_from_their_rec
     old.dispose()
     assert {k: v.isoformat() for k, v in ends.items() if v} == {r["id"]: r["end_date"] for r in stored}
     assert all(r["end_date"] for r in stored)
+
+
+def test_a_database_from_before_the_escalation_table_is_refilled_by_the_next_run(
+    corpus_db: Path, tmp_path: Path
+) -> None:
+    old = tmp_path / "old.db"
+    shutil.copy(corpus_db, old)
+    engine = create_engine(f"sqlite:///{old}")
+    with engine.begin() as conn:
+        command.downgrade(migrate.alembic_config(conn), "0005")
+    engine.dispose()
+    with trucewatch.open(str(old)) as tw:
+        queued = tw.store.pending_refresh(limit=10_000)
+        assert len(queued) == len(tw.store.article_ids())
+        assert snapshot(str(old), {"escalation_events"}) == {"escalation_events": []}
+        tw.finish_pending()
+        assert tw.store.pending_refresh() == []
+    tables = {"escalation_events", "escalation_daily", "claims", "ceasefires", "event_clusters"}
+    refilled = snapshot(str(old), tables)
+    assert refilled["escalation_events"] and refilled["escalation_daily"]
+    assert refilled == snapshot(str(corpus_db), tables)
 
 
 def test_ingesting_twice_stores_once(db_path: Path) -> None:

@@ -3,10 +3,11 @@
 Stages:
 
 1. daily rows (:func:`daily_row`), one per dyad and day, from the asserted events of that day
-   between the two sides: the sum of PLOVER scores, its conflictual and cooperative parts, an
-   intensity that weights each conflictual event by its casualties, the number of distinct
-   events and of distinct outlets. These rows are stored and rebuilt per (dyad, day) when an
-   article touching them arrives, so the table always equals a build from scratch.
+   between the two sides (:func:`counted`, kept in the store per event and dyad): the sum of
+   PLOVER scores, its conflictual and cooperative parts, an intensity that weights each
+   conflictual event by its casualties, the number of distinct events and of distinct
+   outlets. These rows are stored and rebuilt per (dyad, day) when an article touching them
+   arrives, so the table always equals a build from scratch.
 2. the series (:func:`series`): the rows of one dyad with empty days filled, a trend over a
    trailing window, and a flag on days whose intensity jumps or falls sharply against it.
 3. hourly counts where events carry a time of day (:func:`hourly`).
@@ -24,6 +25,7 @@ from typing import Any
 
 from trucewatch.analysis.sides import event_dyads
 from trucewatch.model import Event
+from trucewatch.store import EscalationEvent
 
 # An injured person weighs half a death in the intensity.
 INJURED_WEIGHT = 0.5
@@ -51,17 +53,26 @@ def counts_toward_escalation(event: Event) -> bool:
     return event.status == "asserted" and event.date.date is not None
 
 
-def daily_row(
-    dyad: str, day: dt.date, events: Iterable[Event], outlets: Mapping[str, str | None]
-) -> dict[str, Any]:
-    """The stored row of one dyad on one day (``outlets`` maps article ids to outlet names)."""
-    chosen = [
-        e for e in events if dyad in event_dyads(e) and e.date.date == day and counts_toward_escalation(e)
+def counted(event: Event) -> list[EscalationEvent]:
+    """What each daily row of the event's dyads takes from it: none unless it counts toward
+    escalation, else one row per dyad with its score, casualty weight and dead."""
+    if not counts_toward_escalation(event) or event.date.date is None:
+        return []
+    cas = event.casualties
+    killed = cas.killed.value if cas and cas.killed else 0
+    weight = casualty_weight(event)
+    return [
+        EscalationEvent(event.id, event.article_id, dyad, event.date.date, event.score, weight, killed)
+        for dyad in sorted(event_dyads(event))
     ]
-    conflict = sum(min(e.score, 0.0) for e in chosen)
-    cooperation = sum(max(e.score, 0.0) for e in chosen)
-    intensity = sum(-e.score * casualty_weight(e) for e in chosen if e.score < 0)
-    killed = sum(e.casualties.killed.value for e in chosen if e.casualties and e.casualties.killed)
+
+
+def daily_row(dyad: str, day: dt.date, rows: Iterable[EscalationEvent]) -> dict[str, Any]:
+    """The stored row of one dyad on one day, from the counted events of that dyad and day."""
+    chosen = sorted(rows, key=lambda r: r.event_id)  # summed in one order, whatever the read's
+    conflict = sum(min(r.score, 0.0) for r in chosen)
+    cooperation = sum(max(r.score, 0.0) for r in chosen)
+    intensity = sum(-r.score * r.weight for r in chosen if r.score < 0)
     return {
         "dyad": dyad,
         "day": day,
@@ -70,9 +81,9 @@ def daily_row(
         "cooperation": round(cooperation, 3),
         "intensity": round(intensity, 3),
         "events": len(chosen),
-        "killed": killed,
-        "outlets": sorted({o for e in chosen if (o := outlets.get(e.article_id))}),
-        "event_ids": sorted(e.id for e in chosen),
+        "killed": sum(r.killed for r in chosen),
+        "outlets": sorted({r.outlet for r in chosen if r.outlet}),
+        "event_ids": [r.event_id for r in chosen],
     }
 
 

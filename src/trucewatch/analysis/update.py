@@ -22,14 +22,14 @@ from typing import Any
 from trucewatch.analysis.ceasefires import Change, Span, change_of, update_records
 from trucewatch.analysis.claims import article_claims
 from trucewatch.analysis.duplicates import refresh_duplicates, refresh_reports, report_row
-from trucewatch.analysis.escalation import daily_row, keys_of
+from trucewatch.analysis.escalation import counted, daily_row, keys_of
 from trucewatch.events.grammar import grammar
 from trucewatch.model import Event, ParsedArticle
-from trucewatch.store import ArticleInfo, Store, chunks, statement_dyad
+from trucewatch.store import ArticleInfo, EscalationEvent, Store, chunks, statement_dyad
 
 # Articles whose events, and at most how many events of some days, are read at once by a rebuild.
 ARTICLES_AT_ONCE = 200
-EVENTS_AT_ONCE = 5000
+EVENTS_AT_ONCE = 20_000
 
 
 # The statements added to or removed from each dyad, by where they sit in its records' walk.
@@ -66,6 +66,7 @@ def _refresh(store: Store, dyads: Changes, article_ids: set[str], keys: set[tupl
     infos = store.article_infos(article_ids)
     claim_rows: dict[str, list[dict[str, Any]]] = {a: [] for a in article_ids}
     reports = []
+    counted_events = []
     for part in chunks(sorted(infos), ARTICLES_AT_ONCE):
         own: dict[str, list[Event]] = defaultdict(list)
         for e in store.events_of_articles(part):
@@ -73,6 +74,8 @@ def _refresh(store: Store, dyads: Changes, article_ids: set[str], keys: set[tupl
         for article_id in part:
             claim_rows[article_id] = article_claims(article_id, own[article_id], infos[article_id], grammar())
         reports += [report_row(e) for events in own.values() for e in events]
+        counted_events += [row for events in own.values() for e in events for row in counted(e)]
+    store.replace_escalation_events(article_ids, counted_events)
     escalation = _escalation_rows(store, keys)
     refresh_duplicates(store, article_ids)
     refresh_reports(store, article_ids, reports)
@@ -87,25 +90,19 @@ def _escalation_rows(
     for dyad, day in keys:
         days[day].append(dyad)
     rows: dict[tuple[str, dt.date], dict[str, Any] | None] = {}
-    for part in _day_parts(sorted(days), store.event_counts_on(days)):
-        sides = {side for day in part for dyad in days[day] for side in dyad.split("|")}
-        day_events = store.events_on(part, sides)  # a dyad's events have an actor of one of its sides
-        outlets = {
-            a: info.outlet for a, info in store.article_infos(e.article_id for e in day_events).items()
-        }
-        by_day: dict[dt.date | None, list[Event]] = defaultdict(list)
-        for e in day_events:
-            by_day[e.date.date].append(e)
+    for part in _day_parts(sorted(days), store.escalation_event_counts(days)):
+        found: dict[tuple[str, dt.date], list[EscalationEvent]] = defaultdict(list)
+        for r in store.escalation_events((dyad, day) for day in part for dyad in days[day]):
+            found[(r.dyad, r.day)].append(r)
         for day in part:
             for dyad in days[day]:
-                row = daily_row(dyad, day, by_day[day], outlets)
-                rows[(dyad, day)] = row if row["events"] else None
+                rows[(dyad, day)] = daily_row(dyad, day, found[(dyad, day)]) if found[(dyad, day)] else None
     return rows
 
 
 def _day_parts(days: list[dt.date], counts: dict[dt.date, int]) -> list[list[dt.date]]:
-    """Consecutive runs of ``days`` holding at most EVENTS_AT_ONCE events (a busier day alone):
-    a large database holds thousands of events a day, so a fixed number of days is no bound."""
+    """Consecutive runs of ``days`` holding at most EVENTS_AT_ONCE counted events (a busier day
+    alone): a large database holds thousands a day, so a fixed number of days is no bound."""
     parts: list[list[dt.date]] = []
     held = 0
     for day in days:

@@ -13,6 +13,7 @@ from trucewatch.store.database import (
     open_store,
     statement_dyad,
 )
+from trucewatch.store.escalation import EscalationEvent
 from trucewatch.store.reports import ReportInfo, ReportRow
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "ArticleFilter",
     "ArticleInfo",
     "ArticleSummary",
+    "EscalationEvent",
     "EventFilter",
     "EventOrder",
     "ReportInfo",

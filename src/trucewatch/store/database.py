@@ -37,6 +37,7 @@ from trucewatch.model import (
 )
 from trucewatch.store import migrate
 from trucewatch.store.base import chunks
+from trucewatch.store.escalation import EscalationStore
 from trucewatch.store.feeds import FeedStore
 from trucewatch.store.reports import REPORT_TABLES, ReportStore
 from trucewatch.store.schema import (
@@ -45,6 +46,7 @@ from trucewatch.store.schema import (
     ceasefires,
     claims,
     escalation_daily,
+    escalation_events,
     event_actors,
     events,
     mentions,
@@ -148,7 +150,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-class Store(FeedStore, ReportStore):
+class Store(FeedStore, ReportStore, EscalationStore):
     """A database of articles; open it with :func:`open_store`."""
 
     # writing
@@ -426,7 +428,7 @@ class Store(FeedStore, ReportStore):
     def clear_derived(self) -> None:
         """Empty the derived tables (before a rebuild from scratch)."""
         with self._errors("clear derived tables"), self.engine.begin() as conn:
-            for table in (ceasefires, claims, escalation_daily, *REPORT_TABLES):
+            for table in (ceasefires, claims, escalation_daily, escalation_events, *REPORT_TABLES):
                 conn.execute(delete(table))
 
     def pending_refresh(self, limit: int = 500) -> list[str]:
@@ -463,28 +465,6 @@ class Store(FeedStore, ReportStore):
         query = query.order_by(escalation_daily.c.dyad, escalation_daily.c.day)
         with self._errors("read escalation"), self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
-
-    def events_on(self, days: Iterable[dt.date], countries: Iterable[str] | None = None) -> list[Event]:
-        """Every event dated on one of ``days``; with ``countries``, only those with an actor of
-        one of them (a day of a large corpus holds hundreds of events, few of a given dyad)."""
-        wanted = sorted(set(days))
-        if not wanted:
-            return []
-        query = select(events.c.record).where(events.c.date.in_(wanted)).order_by(events.c.id)
-        if countries is not None:
-            sides = select(event_actors.c.event_id).where(event_actors.c.country.in_(sorted(set(countries))))
-            query = query.where(events.c.id.in_(sides))
-        with self._errors("read events"), self.engine.connect() as conn:
-            return [event_from_dict(r.record) for r in conn.execute(query)]
-
-    def event_counts_on(self, days: Iterable[dt.date]) -> dict[dt.date, int]:
-        """How many events are dated on each of ``days`` (days without any are left out)."""
-        out: dict[dt.date, int] = {}
-        query = select(events.c.date, func.count()).group_by(events.c.date)
-        with self._errors("read events"), self.engine.connect() as conn:
-            for part in chunks(sorted(set(days))):
-                out.update({day: count for day, count in conn.execute(query.where(events.c.date.in_(part)))})
-        return out
 
     def events_of_articles(self, ids: Iterable[str]) -> list[Event]:
         """Every event of the given articles."""

@@ -175,6 +175,24 @@ escalation_daily = Table(
     Column("event_ids", JSON, nullable=False),
 )
 
+# Each event that counts toward escalation, once per dyad it sets against each other, with what
+# a daily row sums: rebuilt with its article's derived rows, so that a (dyad, day) row is summed
+# from a narrow indexed read instead of decoding every event of that day.
+escalation_events = Table(
+    "escalation_events",
+    metadata,
+    Column("event_id", String(16), primary_key=True),
+    Column("dyad", String(40), primary_key=True),
+    Column("article_id", String(16), nullable=False),
+    Column("day", Date, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("weight", Float, nullable=False),
+    Column("killed", Integer, nullable=False),
+    Index("ix_escalation_events_key", "dyad", "day"),
+    Index("ix_escalation_events_day", "day"),
+    Index("ix_escalation_events_article", "article_id"),
+)
+
 # Articles stored but whose derived rows are not yet rebuilt: written in the article's own
 # transaction and removed by the rebuild, so that a run killed in between is finished by the next.
 refresh_queue = Table(
