@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import gc
 import logging
+import queue
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -56,8 +58,14 @@ class Pipeline:
 
     def run(self, articles: Sequence[Article]) -> list[ParsedArticle | Rejection]:
         """Parse a batch; an article whose processing fails becomes a Rejection, not a crash."""
+        return self.finish(articles, parse_texts(self.nlp, (a.text for a in articles)))
+
+    def finish(
+        self, articles: Sequence[Article], parsed: Iterable[Sequence[Chunk]]
+    ) -> list[ParsedArticle | Rejection]:
+        """Everything after spaCy's parse, for a batch and its parsed chunks."""
         results: list[ParsedArticle | Rejection] = []
-        for article, chunks in zip(articles, parse_texts(self.nlp, (a.text for a in articles)), strict=True):
+        for article, chunks in zip(articles, parsed, strict=True):
             try:
                 results.append(self.parse(article, chunks))
             except Exception as exc:  # one bad article must not stop the run; the error is reported
@@ -112,14 +120,60 @@ def batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
         yield batch
 
 
+def _parsed_ahead(
+    pipeline: Pipeline, batches: Iterator[list[Article]]
+) -> Iterator[tuple[list[Article], list[list[Chunk]]]]:
+    """Each batch with its parsed chunks, parsed in a thread one batch ahead of the caller.
+
+    spaCy's layers release the GIL for their matrix products, so in one process the parse of
+    the next batch overlaps the extraction, storing and rebuilding of this one. The input is
+    read in the thread too; whatever it or the parse raises is raised here, in order. A caller
+    that stops early stops the thread after the batch it is parsing.
+    """
+    Parsed = tuple[list[Article], list[list[Chunk]]]
+    ready: queue.Queue[Parsed | BaseException | None] = queue.Queue(maxsize=1)  # None: the end
+    stop = threading.Event()
+
+    def hand_over(item: Parsed | BaseException | None) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def parse_all() -> None:
+        try:
+            for batch in batches:
+                parsed = list(parse_texts(pipeline.nlp, (a.text for a in batch)))
+                if not hand_over((batch, parsed)):
+                    return
+        except BaseException as exc:  # handed to the caller, who raises it
+            hand_over(exc)
+        else:
+            hand_over(None)
+
+    thread = threading.Thread(target=parse_all, name="trucewatch-parse", daemon=True)
+    thread.start()
+    try:
+        while (item := ready.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        thread.join()
+
+
 def process(
     articles: Iterable[Article], settings: Settings, workers: int = 1
 ) -> Iterator[ParsedArticle | Rejection]:
     """Parse ``articles`` in input order, in this process or in ``workers`` processes."""
     if workers <= 1:
         pipeline = Pipeline(settings)
-        for batch in batches(articles, LOCAL_BATCH):
-            yield from pipeline.run(batch)
+        for batch, parsed in _parsed_ahead(pipeline, batches(articles, LOCAL_BATCH)):
+            yield from pipeline.finish(batch, parsed)
         return
     # Built here once, the pipeline's read-only bulk (the gazetteer, the model's weights, the
     # actor matchers) is shared by the forked workers page by page instead of copied into each;

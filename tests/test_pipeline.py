@@ -1,0 +1,59 @@
+"""The parse of one process runs a batch ahead in a thread: same results, errors in order, no stray thread."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from trucewatch.config import Settings
+from trucewatch.errors import InputError
+from trucewatch.ingest import read_sources
+from trucewatch.model import Article, ParsedArticle
+from trucewatch.pipeline import LOCAL_BATCH, Pipeline, process
+
+from . import generated
+
+
+@pytest.fixture(scope="module")
+def articles(tmp_path_factory: pytest.TempPathFactory) -> list[Article]:
+    """A batch and a half of generated articles."""
+    folder = tmp_path_factory.mktemp("pipeline")
+    path = generated.write_jsonl(folder / "a.jsonl", generated.records(LOCAL_BATCH + 30))
+    return [a for a in read_sources([str(path)]) if isinstance(a, Article)]
+
+
+def parse_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "trucewatch-parse"]
+
+
+def test_parsing_ahead_gives_what_parsing_batch_by_batch_gives(articles: list[Article]) -> None:
+    ahead = list(process(iter(articles), Settings()))
+    pipeline = Pipeline(Settings())
+    in_turn = [r for start in (0, LOCAL_BATCH) for r in pipeline.run(articles[start : start + LOCAL_BATCH])]
+    assert all(isinstance(r, ParsedArticle) for r in ahead)
+    assert ahead == in_turn
+    assert sum(len(r.events) for r in ahead if isinstance(r, ParsedArticle)) > 0
+    assert not parse_threads()
+
+
+def test_an_error_reading_the_input_comes_after_the_articles_before_it(articles: list[Article]) -> None:
+    def failing() -> Iterator[Article]:
+        yield from articles[:LOCAL_BATCH]
+        raise InputError("corpus.jsonl: the disk went away")
+
+    got: list[object] = []
+    with pytest.raises(InputError, match="the disk went away"):
+        for result in process(failing(), Settings()):
+            got.append(result)
+    assert len(got) == LOCAL_BATCH
+    assert not parse_threads()
+
+
+def test_a_caller_that_stops_early_leaves_no_thread_behind(articles: list[Article]) -> None:
+    results = process(iter(articles), Settings())
+    first = next(results)
+    assert isinstance(first, ParsedArticle) and first.article == articles[0]
+    results.close()
+    assert not parse_threads()
