@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import Connection, Select, create_engine, delete, event, func, insert, select
+from sqlalchemy import Connection, Select, create_engine, delete, event, func, insert, select, tuple_
 from sqlalchemy.engine import make_url
 
 from trucewatch.errors import NotFound, StoreError
@@ -412,18 +412,16 @@ class Store(FeedStore, ReportStore, EscalationStore):
                     conn.execute(delete(ceasefires).where(ceasefires.c.id.in_(part)))
                 if records:
                     conn.execute(insert(ceasefires), records)
-            for article_id, records in claim_records.items():
-                conn.execute(delete(claims).where(claims.c.article_id == article_id))
-                if records:
-                    conn.execute(insert(claims), records)
-            for (dyad, day), row in escalation_rows.items():
-                conn.execute(
-                    delete(escalation_daily).where(
-                        (escalation_daily.c.dyad == dyad) & (escalation_daily.c.day == day)
-                    )
-                )
-                if row is not None:
-                    conn.execute(insert(escalation_daily), [row])
+            # a few statements for all keys, not two per key: on PostgreSQL each is a round trip
+            for part in chunks(sorted(claim_records)):
+                conn.execute(delete(claims).where(claims.c.article_id.in_(part)))
+            for some_claims in chunks((r for records in claim_records.values() for r in records), 5000):
+                conn.execute(insert(claims), some_claims)
+            for some_keys in chunks(sorted(escalation_rows)):
+                key = tuple_(escalation_daily.c.dyad, escalation_daily.c.day)
+                conn.execute(delete(escalation_daily).where(key.in_(some_keys)))
+            for some_days in chunks((r for r in escalation_rows.values() if r is not None), 5000):
+                conn.execute(insert(escalation_daily), some_days)
 
     def clear_derived(self) -> None:
         """Empty the derived tables (before a rebuild from scratch)."""
