@@ -36,7 +36,7 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -203,7 +203,8 @@ def assign(rows: list[ReportRow], recompute: set[str]) -> list[ReportRow]:
         if anchor is None:
             cluster = _digest("event", r.event_id)
         else:
-            wholes = [w for w in full[anchor] if _fits(r.subject, w)]
+            # a full subject fits no whole but itself
+            wholes = [r.subject] if _full(r.subject) else [w for w in full[anchor] if _fits(r.subject, w)]
             dyad, place = wholes[0] if len(wholes) == 1 else r.subject
             cluster = _digest(r.category, str(r.factual), dyad, place, anchor.isoformat())
         out.append(dataclasses.replace(r, anchor=anchor, cluster_id=cluster))
@@ -215,11 +216,19 @@ def _anchor(row: ReportRow, exact: dict[dt.date, set[tuple[str, str]]]) -> dt.da
     which a precise report of a matching subject falls, else its own day."""
     if row.day is None or not row.loose:
         return row.day
+    subject = row.subject
     for back in range(DATE_WINDOW + 1):
         day = row.day - dt.timedelta(days=back)
-        if any(_fits(row.subject, s) or _fits(s, row.subject) for s in exact.get(day, ())):
+        found = exact.get(day, set())
+        if subject in found or any(_related(subject, s) for s in found):
             return day
     return row.day
+
+
+@lru_cache(maxsize=1 << 16)  # a rebuild compares the same few thousand subjects millions of times
+def _related(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """Whether either subject can be about the other's happening."""
+    return _fits(a, b) or _fits(b, a)
 
 
 def _full(subject: tuple[str, str]) -> bool:
@@ -236,6 +245,7 @@ def _fits(part: tuple[str, str], whole: tuple[str, str]) -> bool:
     return sides_fit and (place == whole_place or not place)
 
 
+@lru_cache(maxsize=1 << 16)  # a rebuild asks millions of times about a few thousand dyads
 def _sides(dyad: str) -> frozenset[str]:
     return frozenset(dyad.replace("|", ",").split(","))
 
