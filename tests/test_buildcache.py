@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from trucewatch.buildcache import cached_build
+from trucewatch.buildcache import KEEP, cached_build
 
 
 class Builds:
@@ -47,13 +47,30 @@ def test_a_structure_is_built_once_and_read_back(own_cache: Path, source: Path) 
     assert len(list(own_cache.glob("words-*.pickle"))) == 1
 
 
-def test_a_changed_input_is_built_again_and_the_old_copy_removed(own_cache: Path, source: Path) -> None:
+def test_a_changed_input_is_built_again_and_only_the_copies_used_last_are_kept(
+    own_cache: Path, source: Path
+) -> None:
     build = Builds(source)
-    cached_build("words", [source], [], build)
-    source.write_text("two", encoding="utf-8")
-    assert cached_build("words", [source], [], build) == {"content": "two"}
-    assert build.count == 2
-    assert len(list(own_cache.glob("words-*.pickle"))) == 1
+    contents = [f"version {n}" for n in range(KEEP + 2)]
+    for content in contents:
+        source.write_text(content, encoding="utf-8")
+        assert cached_build("words", [source], [], build) == {"content": content}
+    assert build.count == len(contents)
+    assert len(list(own_cache.glob("words-*.pickle"))) == KEEP
+    source.write_text(contents[-1], encoding="utf-8")  # the newest copies are the ones kept
+    assert cached_build("words", [source], [], build) == {"content": contents[-1]}
+    assert build.count == len(contents)
+
+
+def test_two_configurations_used_in_turn_are_each_built_once(own_cache: Path, tmp_path: Path) -> None:
+    plain, extra = tmp_path / "plain.yaml", tmp_path / "extra.yaml"
+    plain.write_text("towns", encoding="utf-8")
+    extra.write_text("towns and villages", encoding="utf-8")
+    builds = {path: Builds(path) for path in (plain, extra)}
+    for _ in range(3):
+        for path, build in builds.items():
+            assert cached_build("places", [path], [], build) == {"content": path.read_text(encoding="utf-8")}
+    assert [b.count for b in builds.values()] == [1, 1]
 
 
 def test_a_damaged_copy_is_rebuilt(own_cache: Path, source: Path) -> None:

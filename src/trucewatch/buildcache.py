@@ -7,14 +7,17 @@ large run, would spend most of its start-up on it.
 
 A structure is kept under a key made of everything it is built from: the trucewatch code and
 bundled data (every file of the package), the given input files' content, the versions of the
-libraries named, and Python's. Any change to one of them builds it afresh, and the old copy is
-removed. The files live in ``TRUCEWATCH_CACHE_DIR`` if set, else in the user's cache directory
-(``~/.cache/trucewatch`` on Linux); ``TRUCEWATCH_CACHE_DIR=off`` turns the cache off. A copy
+libraries named, and Python's. Any change to one of them builds it afresh. The :data:`KEEP`
+copies of a structure used last are kept (two configurations used in turn, say with and without
+a file of extra places, each build once); older ones are removed. The files live in
+``TRUCEWATCH_CACHE_DIR`` if set, else in the user's cache directory (``~/.cache/trucewatch`` on
+Linux); ``TRUCEWATCH_CACHE_DIR=off`` turns the cache off. A copy
 that cannot be read or written is rebuilt, never an error: the cache only saves time.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -33,6 +36,8 @@ log = logging.getLogger(__name__)
 
 PACKAGE = Path(__file__).resolve().parent
 ENV = "TRUCEWATCH_CACHE_DIR"
+# Copies kept of each structure, the most recently used: the gazetteer's is some 20 MB.
+KEEP = 3
 Built = TypeVar("Built")
 
 
@@ -56,6 +61,7 @@ def cached_build(
     try:
         with path.open("rb") as stored:
             built: Built = pickle.load(stored)
+        _touch(path)
         return built
     except FileNotFoundError:
         pass
@@ -68,17 +74,30 @@ def cached_build(
 
 def _store(folder: Path, path: Path, name: str, built: object) -> None:
     """Write ``built`` to ``path`` whole or not at all (two processes may build at once), and
-    remove the copies of ``name`` built from other inputs."""
+    remove the copies of ``name`` beyond the KEEP used last."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=f".{name}-", delete=False) as out:
             pickle.dump(built, out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(out.name, path)
-        for old in folder.glob(f"{name}-*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)
+        copies = sorted(folder.glob(f"{name}-*.pickle"), key=_last_used, reverse=True)
+        for old in copies[KEEP:]:
+            old.unlink(missing_ok=True)
     except OSError as exc:
         log.debug("cache: cannot write %s (%s)", path, exc)
+
+
+def _touch(path: Path) -> None:
+    """Mark a copy as just used (its modification time), so that it is the last one evicted."""
+    with contextlib.suppress(OSError):  # a read-only cache folder still serves its copies
+        os.utime(path)
+
+
+def _last_used(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0  # removed by another process meanwhile
 
 
 def _key(name: str, inputs: tuple[Path, ...], libraries: tuple[str, ...]) -> str:
