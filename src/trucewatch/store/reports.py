@@ -196,11 +196,20 @@ class ReportStore(StoreBase):
 
     def reports_of_articles(self, ids: Iterable[str]) -> list[ReportRow]:
         """The stored reports of these articles."""
+        return self._reports_where(event_reports.c.article_id, ids)
+
+    def reports_in_clusters(self, cluster_ids: Iterable[str]) -> list[ReportRow]:
+        """The stored reports of these clusters."""
+        return self._reports_where(event_reports.c.cluster_id, cluster_ids)
+
+    def _reports_where(self, column: Any, values: Iterable[str]) -> list[ReportRow]:
         out: list[ReportRow] = []
         with self._errors("read event reports"), self.engine.connect() as conn:
-            for part in chunks(sorted(set(ids))):
-                query = select(event_reports).where(event_reports.c.article_id.in_(part))
-                out += [ReportRow(**r._mapping) for r in conn.execute(query)]
+            for part in chunks(sorted(set(values))):
+                out += [
+                    ReportRow(**r._mapping)
+                    for r in conn.execute(select(event_reports).where(column.in_(part)))
+                ]
         return out
 
     def report_infos(self, event_ids: Iterable[str]) -> list[ReportInfo]:
@@ -261,15 +270,6 @@ class ReportStore(StoreBase):
                 fresh = [row for _, row in some_clusters if row is not None]
                 if fresh:
                     conn.execute(insert(event_clusters), fresh)
-
-    def reports_in_clusters(self, cluster_ids: Iterable[str]) -> list[ReportRow]:
-        """The stored reports of these clusters."""
-        out: list[ReportRow] = []
-        with self._errors("read event reports"), self.engine.connect() as conn:
-            for part in chunks(sorted(set(cluster_ids))):
-                query = select(event_reports).where(event_reports.c.cluster_id.in_(part))
-                out += [ReportRow(**r._mapping) for r in conn.execute(query)]
-        return out
 
     def clusters(
         self, event_ids: Select[Any], limit: int | None = None, offset: int = 0
