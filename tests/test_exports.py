@@ -7,13 +7,15 @@ import datetime as dt
 import io
 import json
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 
 import pytest
 
+import trucewatch
 from trucewatch.errors import ConfigError
 from trucewatch.events.acled import ACLED_COLUMNS
 from trucewatch.exports import CSV_COLUMNS, FORMATS, ArticleInfo, write_events
-from trucewatch.model import Event
+from trucewatch.model import Event, TextCountries
 
 from .builders import event, group, organisation, place, state
 
@@ -155,6 +157,35 @@ def test_csv_has_one_flat_row_per_event() -> None:
     assert first["sentence"].startswith("At least seven") and first["trigger"] == "hit"
     assert first["quad"] == "4" and first["start"] == "120"
     assert rows[1]["killed"] == "" and rows[1]["latitude"] == ""
+
+
+def test_an_acled_row_without_a_place_takes_its_country_from_the_article_text() -> None:
+    raid = event(
+        "COERCE",
+        "arrest",
+        id="ev-raid",
+        article_id="art-3",
+        source=[group("CVL", name="masked men")],
+        target=[group("CVL", name="a journalist")],
+        text="Masked men seized a journalist at his home.",
+    )
+    lebanon = {"art-3": ArticleInfo(countries=TextCountries(places=("LBN",), demonyms=("ISR",)))}
+    _, with_text = export([raid], "acled-csv", lebanon)
+    _, without = export([raid], "acled-csv")
+    (row,) = csv.DictReader(io.StringIO(with_text))
+    (bare,) = csv.DictReader(io.StringIO(without))
+    assert (row["country"], row["iso3"], row["location"]) == ("Lebanon", "LBN", "")
+    assert bare["iso3"] == ""
+
+
+def test_stored_articles_keep_the_countries_their_text_points_to(tmp_path: Path) -> None:
+    text = "UNIFIL said Israeli drones flew over the area on Monday."  # a mission in Lebanon only
+    with trucewatch.open(str(tmp_path / "t.db")) as tw:
+        article_id = tw.ingest_text(text).added[0]
+        stored = tw.store.article(article_id).countries
+        refs = tw.store.article_refs([article_id])
+    assert stored.places == ("LBN",) and "ISR" in stored.demonyms
+    assert refs[article_id].countries == stored
 
 
 def test_acled_csv_uses_acled_columns_and_sees_the_other_events_of_the_article() -> None:

@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 import json
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,7 @@ from trucewatch.store import (
     ActorSummary,
     ArticleFilter,
     ArticleInfo,
+    ArticleRef,
     ArticleSummary,
     EventFilter,
     EventOrder,
@@ -144,6 +146,27 @@ class _Pending:
             self.cost = time.monotonic() - started
         self.dyads, self.articles, self.keys = {}, set(), set()
         self.since = time.monotonic()
+
+
+class _ArticleRefs:
+    """Articles read from the store as an export reaches their events, the last few thousand
+    remembered: an export streams, and must not hold every article of the database."""
+
+    REMEMBERED = 4096
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.known: OrderedDict[str, ArticleRef | None] = OrderedDict()
+
+    def get(self, article_id: str, /) -> ArticleRef | None:
+        if article_id in self.known:
+            self.known.move_to_end(article_id)
+            return self.known[article_id]
+        ref = self.store.article_refs([article_id]).get(article_id)
+        self.known[article_id] = ref
+        if len(self.known) > self.REMEMBERED:
+            self.known.popitem(last=False)
+        return ref
 
 
 class Trucewatch:
@@ -528,8 +551,7 @@ class Trucewatch:
         """Write the matching events to ``out`` as plover-json, csv or acled-csv; returns the count."""
         if fmt == "acled-csv":
             filters.setdefault("order", "article")  # the ACLED mapping looks at an article's other events
-        info = {a.id: a for a in self.store.articles()}
-        return write_events(self.iter_events(**filters), fmt, out, info)
+        return write_events(self.iter_events(**filters), fmt, out, _ArticleRefs(self.store))
 
     def count_events(self, **filters: Any) -> int:
         """How many stored events match the filters."""

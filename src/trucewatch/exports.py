@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 from typing import Any, Protocol, TextIO
 
 from trucewatch.errors import ConfigError
 from trucewatch.events.acled import ACLED_COLUMNS, acled_row
-from trucewatch.model import Count, Event, Mention, as_dict
+from trucewatch.model import Count, Event, Mention, TextCountries, as_dict
 
 FORMATS = ("plover-json", "csv", "acled-csv")
 
@@ -78,7 +78,7 @@ JOIN = "; "
 
 
 class ArticleLike(Protocol):
-    """What an export needs of an article to cite it (ArticleInfo or store.ArticleSummary)."""
+    """What an export needs of an article (ArticleInfo, or store.ArticleRef)."""
 
     @property
     def url(self) -> str | None: ...
@@ -89,14 +89,25 @@ class ArticleLike(Protocol):
     @property
     def outlet(self) -> str | None: ...
 
+    @property
+    def countries(self) -> TextCountries | None: ...
+
+
+class ArticleLookup(Protocol):
+    """Articles by id (a dict, or a lookup that reads them from the store as they are needed)."""
+
+    def get(self, article_id: str, /) -> ArticleLike | None: ...
+
 
 @dataclass(frozen=True)
 class ArticleInfo:
-    """Where an article came from, for the PLOVER record's cite_info."""
+    """Where an article came from, for the PLOVER record's cite_info, and the countries its
+    text points to, for the ACLED rows of its events without a place."""
 
     url: str | None = None
     title: str | None = None
     outlet: str | None = None
+    countries: TextCountries | None = None
 
 
 def _agents(mentions: Sequence[Mention]) -> list[Mention]:
@@ -218,7 +229,7 @@ def csv_row(event: Event) -> dict[str, Any]:
     }
 
 
-def _acled_rows(events: Iterable[Event]) -> Iterator[dict[str, Any]]:
+def _acled_rows(events: Iterable[Event], articles: ArticleLookup | None = None) -> Iterator[dict[str, Any]]:
     """ACLED rows, one per event; an event sees the events next to it from the same article.
 
     Some ACLED rules need the other events of the text (a protest is "with intervention" when
@@ -226,10 +237,12 @@ def _acled_rows(events: Iterable[Event]) -> Iterator[dict[str, Any]]:
     pass events grouped by article (as ``api.extract`` and per-article queries give them) for
     those rules to apply across dates.
     """
-    for _, group in groupby(events, key=lambda e: e.article_id):
+    for article_id, group in groupby(events, key=lambda e: e.article_id):
         batch = list(group)
+        article = articles.get(article_id) if articles is not None else None
+        countries = article.countries if article is not None else None
         for event in batch:
-            yield acled_row(event, batch, event.id).as_csv_row()
+            yield acled_row(event, batch, event.id, countries).as_csv_row()
 
 
 def _write_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str], out: TextIO) -> int:
@@ -246,12 +259,13 @@ def write_events(
     events: Iterable[Event],
     fmt: str,
     out: TextIO,
-    articles: Mapping[str, ArticleLike] | None = None,
+    articles: ArticleLookup | None = None,
 ) -> int:
     """Write ``events`` to ``out`` in ``fmt`` (one of FORMATS) and return how many were written.
 
-    ``articles`` (article id -> url, title, outlet) fills PLOVER's cite_info; without it the
-    citation fields are null. Rows are written as they come.
+    ``articles`` (article id -> url, title, outlet, countries) fills PLOVER's cite_info and
+    gives an ACLED row of an event without a place its text's country; without it the citation
+    fields are null. Rows are written as they come.
     """
     if fmt == "plover-json":
         count = 0
@@ -263,7 +277,7 @@ def write_events(
     if fmt == "csv":
         return _write_csv((csv_row(e) for e in events), CSV_COLUMNS, out)
     if fmt == "acled-csv":
-        return _write_csv(_acled_rows(events), ACLED_COLUMNS, out)
+        return _write_csv(_acled_rows(events, articles), ACLED_COLUMNS, out)
     raise ConfigError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
 
 

@@ -30,6 +30,7 @@ from trucewatch.model import (
     Mention,
     ParsedArticle,
     Sentence,
+    TextCountries,
     as_dict,
     ceasefire_mention_from_dict,
     dyad_key,
@@ -72,6 +73,16 @@ class ArticleSummary:
     ingested_at: dt.datetime
     sentences: int
     mentions: int
+
+
+@dataclass(frozen=True)
+class ArticleRef:
+    """What an export cites of an article, and the countries its text points to."""
+
+    url: str | None
+    title: str | None
+    outlet: str | None
+    countries: TextCountries
 
 
 @dataclass(frozen=True)
@@ -180,7 +191,7 @@ class Store(FeedStore, ReportStore, EscalationStore):
             self._delete(conn, article.id)
         # RETURNING tells whether the row went in; rowcount does not on every driver (psycopg: -1)
         insert_article = self._insert_ignoring(articles, ["id"]).returning(articles.c.id)
-        if conn.execute(insert_article, _article_row(article)).first() is None:
+        if conn.execute(insert_article, _article_row(article, parsed.countries)).first() is None:
             return "unchanged"  # another process stored it between our check and insert
         self._insert_children(conn, parsed)
         conn.execute(self._insert_ignoring(refresh_queue, ["article_id"]), [{"article_id": article.id}])
@@ -324,7 +335,20 @@ class Store(FeedStore, ReportStore, EscalationStore):
             tuple(_mention_from_row(m) for m in ments),
             tuple(event_from_dict(e.record) for e in evs),
             tuple(sorted((ceasefire_mention_from_dict(c.record) for c in cfs), key=lambda c: c.start)),
+            _countries(row.countries),
         )
+
+    def article_refs(self, ids: Iterable[str]) -> dict[str, ArticleRef]:
+        """What an export cites of each of these articles, with the countries its text points to."""
+        query = select(
+            articles.c.id, articles.c.url, articles.c.title, articles.c.outlet, articles.c.countries
+        )
+        out: dict[str, ArticleRef] = {}
+        with self._errors("read articles"), self.engine.connect() as conn:
+            for part in chunks(sorted(set(ids))):
+                for r in conn.execute(query.where(articles.c.id.in_(part))):
+                    out[r.id] = ArticleRef(r.url, r.title, r.outlet, _countries(r.countries))
+        return out
 
     # ceasefire statements and the derived tables (analysis/ builds them; the store keeps them)
     def ceasefire_mentions(
@@ -605,8 +629,9 @@ def _actor_summary(row: Any) -> ActorSummary:
     return summary
 
 
-def _article_row(article: Article) -> dict[str, Any]:
+def _article_row(article: Article, countries: TextCountries) -> dict[str, Any]:
     return {
+        "countries": {"places": list(countries.places), "demonyms": list(countries.demonyms)},
         "id": article.id,
         "title": article.title,
         "url": article.url,
@@ -617,6 +642,12 @@ def _article_row(article: Article) -> dict[str, Any]:
         "text": article.text,
         "ingested_at": dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
     }
+
+
+def _countries(stored: dict[str, list[str]] | None) -> TextCountries:
+    """The stored countries of a text (none for an article stored before they were kept)."""
+    stored = stored or {}
+    return TextCountries(tuple(stored.get("places", ())), tuple(stored.get("demonyms", ())))
 
 
 def _mention_row(article_id: str, m: Mention) -> dict[str, Any]:

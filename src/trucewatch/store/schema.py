@@ -40,6 +40,9 @@ articles = Table(
     Column("source", Text, nullable=False),
     Column("text", Text, nullable=False),
     Column("ingested_at", DateTime, nullable=False),
+    # the countries the text points to (model.TextCountries): what an ACLED row of an event
+    # without a place falls back on
+    Column("countries", JSON),
     Index("ix_articles_published", "published"),
     Index("ix_articles_outlet", "outlet"),
 )
