@@ -175,9 +175,11 @@ def test_happenings_equal_a_fresh_build_whatever_the_order(tmp_path: Path, monke
             refresh(tw.store, *touched([gone]))
         builds.append(snapshot(str(db), tables))
     assert builds[0] == builds[1] == builds[2]
-    for slice_days in (1, 30):  # all at once from scratch, a day or a month at a time
+    # from scratch: the reports a day at a time and the articles 7 at a time, then all at once
+    for slice_days, rebuild_at_once in ((1, 7), (30, 10_000)):
         monkeypatch.setattr(duplicates, "SLICE_DAYS", slice_days)
-        fresh = tmp_path / f"fresh-{slice_days}.db"
+        monkeypatch.setattr(update, "REBUILD_AT_ONCE", rebuild_at_once)
+        fresh = tmp_path / f"fresh-{rebuild_at_once}.db"
         with trucewatch.open(str(fresh)) as tw:
             for parsed in articles:
                 if parsed.article.id != articles[0].article.id:

@@ -30,6 +30,8 @@ from trucewatch.store import ArticleInfo, EscalationEvent, Store, chunks, statem
 # Articles whose events, and at most how many events of some days, are read at once by a rebuild.
 ARTICLES_AT_ONCE = 200
 EVENTS_AT_ONCE = 20_000
+# Articles refreshed at once by a rebuild from scratch (as many as a long ingest's batch at most).
+REBUILD_AT_ONCE = 10_000
 
 
 # The statements added to or removed from each dyad, by where they sit in its records' walk.
@@ -144,9 +146,9 @@ def _ceasefire_update(store: Store, dyad: str, changes: set[Change]) -> tuple[se
 
 
 def rebuild(store: Store) -> None:
-    """Recompute every derived table from the stored articles."""
+    """Recompute every derived table from the stored articles, REBUILD_AT_ONCE at a time: the
+    rows a refresh gathers for its articles grow with them, and a refresh in parts gives what
+    one over all the articles gives (see the module's docstring)."""
     store.clear_derived()
-    ids = store.article_ids()
-    parsed = (store.article(i) for i in ids)
-    dyads, articles, keys = touched(parsed)
-    refresh(store, dyads, articles, keys)
+    for part in chunks(store.article_ids(), REBUILD_AT_ONCE):
+        refresh(store, *touched(store.article(i) for i in part))
