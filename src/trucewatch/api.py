@@ -296,7 +296,7 @@ class Trucewatch:
 
     def finish_pending(self) -> None:
         """Rebuild the derived rows of articles that an interrupted run stored but did not get to."""
-        while ids := self.store.pending_refresh():
+        while ids := self.store.pending_refresh(limit=REFRESH_MOST):  # a long run's batch at most
             pending = _Pending()
             pending.add(self.store.article(i) for i in ids if self.store.has_article(i))
             pending.articles |= set(ids)
