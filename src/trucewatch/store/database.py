@@ -418,24 +418,26 @@ class Store(FeedStore, ReportStore, EscalationStore):
         with self._errors("read articles"), self.engine.connect() as conn:
             return {r.id: ArticleInfo(r.published, r.outlet, r.title) for r in conn.execute(query)}
 
+    def replace_ceasefires(self, replaced: set[str], records: list[dict[str, Any]]) -> None:
+        """Swap, in one transaction, some ceasefire records (by id) for freshly built ones."""
+        with self._errors("update ceasefires"), self.engine.begin() as conn:
+            for part in chunks(sorted(replaced)):
+                conn.execute(delete(ceasefires).where(ceasefires.c.id.in_(part)))
+            if records:
+                conn.execute(insert(ceasefires), records)
+
     def replace_derived(
         self,
-        ceasefire_records: Iterable[tuple[set[str], list[dict[str, Any]]]],
         claim_records: dict[str, list[dict[str, Any]]],
         escalation_rows: dict[tuple[str, dt.date], dict[str, Any] | None],
         refreshed: Iterable[str] = (),
     ) -> None:
-        """Swap, in one transaction, some ceasefire records (by id, each set for its new rows),
-        the claims of some articles and the escalation rows of some (dyad, day) keys for
-        freshly built ones, and take the ``refreshed`` articles off the refresh queue."""
-        with self._errors("update ceasefires, claims and escalation"), self.engine.begin() as conn:
+        """Swap, in one transaction, the claims of some articles and the escalation rows of some
+        (dyad, day) keys for freshly built ones, and take the ``refreshed`` articles off the
+        refresh queue."""
+        with self._errors("update claims and escalation"), self.engine.begin() as conn:
             for part in chunks(sorted(set(refreshed))):
                 conn.execute(delete(refresh_queue).where(refresh_queue.c.article_id.in_(part)))
-            for replaced, records in ceasefire_records:
-                for part in chunks(sorted(replaced)):
-                    conn.execute(delete(ceasefires).where(ceasefires.c.id.in_(part)))
-                if records:
-                    conn.execute(insert(ceasefires), records)
             # a few statements for all keys, not two per key: on PostgreSQL each is a round trip
             for part in chunks(sorted(claim_records)):
                 conn.execute(delete(claims).where(claims.c.article_id.in_(part)))
