@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import psutil
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -92,6 +96,26 @@ def test_ingest_with_two_worker_processes_equals_a_single_process_run(
     assert result.exit_code == 1, result.output  # the bad line is rejected, the rest stored
     assert f"{jsonl}:201" in result.output
     assert snapshot(str(db)) == snapshot(str(plain))
+
+
+def test_workers_end_when_the_ingest_that_started_them_is_killed(
+    corpus: tuple[Path, Path, list[dict[str, Any]]], tmp_path: Path
+) -> None:
+    jsonl, _, _ = corpus
+    command = [sys.executable, "-m", "trucewatch", "--db", str(tmp_path / "k.db"), "ingest", str(jsonl)]
+    parent = psutil.Popen(
+        [*command, "--workers", str(WORKERS)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while len(workers := parent.children()) < WORKERS and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert len(workers) == WORKERS, "the workers did not start"
+    finally:
+        parent.kill()
+    parent.wait(30)
+    _, alive = psutil.wait_procs(workers, timeout=15)
+    assert alive == [], f"workers outlived their parent: {alive}"
 
 
 def test_parquet_in_one_process_gives_the_same_articles_and_events(

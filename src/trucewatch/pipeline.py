@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import queue
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -40,6 +42,8 @@ WORKER_BATCH = 16
 # over more texts at once (a batch of 16 parses some 5% slower than one of 64) and nothing
 # needs to travel to a worker.
 LOCAL_BATCH = BATCH_SIZE
+# Seconds between a worker's checks that the process that started it is still there.
+PARENT_CHECK = 1.0
 
 
 class Pipeline:
@@ -106,6 +110,20 @@ def _start_worker(settings: Settings) -> None:
     global _worker, _worker_settings
     if _worker is None or _worker_settings != settings:
         _worker, _worker_settings = Pipeline(settings), settings
+
+
+def _init_worker(settings: Settings) -> None:
+    """A worker's start: its pipeline, and a watch on the parent that started it."""
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    _start_worker(settings)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """End this worker once its parent is gone (killed, say): a forked worker holds its own copy
+    of the pipe the parent feeds it by, so it would wait for work forever, holding its memory."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK)
+    os._exit(1)
 
 
 def _run_in_worker(batch: list[Article]) -> list[ParsedArticle | Rejection]:
@@ -182,9 +200,7 @@ def process(
     _start_worker(settings)
     gc.freeze()
     try:
-        with ProcessPoolExecutor(
-            max_workers=workers, initializer=_start_worker, initargs=(settings,)
-        ) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(settings,)) as pool:
             pending: deque[Future[list[ParsedArticle | Rejection]]] = deque()
             for batch in batches(articles, WORKER_BATCH):
                 pending.append(pool.submit(_run_in_worker, batch))
