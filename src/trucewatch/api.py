@@ -16,9 +16,9 @@ import dataclasses
 import datetime as dt
 import json
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, TextIO, cast
 
@@ -156,17 +156,13 @@ class _ArticleRefs:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.known: OrderedDict[str, ArticleRef | None] = OrderedDict()
+        self._cached = lru_cache(maxsize=self.REMEMBERED)(self._read)
 
     def get(self, article_id: str, /) -> ArticleRef | None:
-        if article_id in self.known:
-            self.known.move_to_end(article_id)
-            return self.known[article_id]
-        ref = self.store.article_refs([article_id]).get(article_id)
-        self.known[article_id] = ref
-        if len(self.known) > self.REMEMBERED:
-            self.known.popitem(last=False)
-        return ref
+        return self._cached(article_id)
+
+    def _read(self, article_id: str) -> ArticleRef | None:
+        return self.store.article_refs([article_id]).get(article_id)
 
 
 class Trucewatch:

@@ -56,13 +56,14 @@ def counts_toward_escalation(event: Event) -> bool:
 def counted(event: Event) -> list[EscalationEvent]:
     """What each daily row of the event's dyads takes from it: none unless it counts toward
     escalation, else one row per dyad with its score, casualty weight and dead."""
-    if not counts_toward_escalation(event) or event.date.date is None:
+    day = event.date.date
+    if day is None or not counts_toward_escalation(event):
         return []
     cas = event.casualties
     killed = cas.killed.value if cas and cas.killed else 0
     weight = casualty_weight(event)
     return [
-        EscalationEvent(event.id, event.article_id, dyad, event.date.date, event.score, weight, killed)
+        EscalationEvent(event.id, event.article_id, dyad, day, event.score, weight, killed)
         for dyad in sorted(event_dyads(event))
     ]
 

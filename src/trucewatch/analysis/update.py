@@ -103,7 +103,8 @@ def _escalation_rows(
             found[(r.dyad, r.day)].append(r)
         for day in part:
             for dyad in days[day]:
-                rows[(dyad, day)] = daily_row(dyad, day, found[(dyad, day)]) if found[(dyad, day)] else None
+                hits = found.get((dyad, day))
+                rows[(dyad, day)] = daily_row(dyad, day, hits) if hits else None
     return rows
 
 

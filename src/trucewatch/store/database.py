@@ -420,6 +420,8 @@ class Store(FeedStore, ReportStore, EscalationStore):
 
     def replace_ceasefires(self, replaced: set[str], records: list[dict[str, Any]]) -> None:
         """Swap, in one transaction, some ceasefire records (by id) for freshly built ones."""
+        if not replaced and not records:
+            return  # the refresh changed none of the dyad's records
         with self._errors("update ceasefires"), self.engine.begin() as conn:
             for part in chunks(sorted(replaced)):
                 conn.execute(delete(ceasefires).where(ceasefires.c.id.in_(part)))
@@ -633,7 +635,7 @@ def _actor_summary(row: Any) -> ActorSummary:
 
 def _article_row(article: Article, countries: TextCountries) -> dict[str, Any]:
     return {
-        "countries": {"places": list(countries.places), "demonyms": list(countries.demonyms)},
+        "countries": as_dict(countries),
         "id": article.id,
         "title": article.title,
         "url": article.url,

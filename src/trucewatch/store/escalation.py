@@ -7,7 +7,6 @@ outlet of each event's article, for the daily sums.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
@@ -41,11 +40,9 @@ class EscalationStore(StoreBase):
         with self._errors("update escalation"), self.engine.begin() as conn:
             for part in chunks(sorted(set(article_ids))):
                 conn.execute(delete(escalation_events).where(escalation_events.c.article_id.in_(part)))
+            columns = escalation_events.c.keys()  # every field but the outlet, which is read back
             for some in chunks(rows, 5000):
-                written = [dataclasses.asdict(r) for r in some]
-                for r in written:
-                    del r["outlet"]
-                conn.execute(insert(escalation_events), written)
+                conn.execute(insert(escalation_events), [{c: getattr(r, c) for c in columns} for r in some])
 
     def escalation_event_counts(self, days: Iterable[dt.date]) -> dict[dt.date, int]:
         """How many counted (event, dyad) rows each of ``days`` holds (days without any left out)."""
