@@ -148,6 +148,14 @@ class EventFilter:
 STREAM_PAGE = 2000
 
 
+# Pages the write-ahead log grows to before SQLite copies it into the database file (its default
+# is 1,000, 4 MB). Each copy waits for the disk; an ingest writes some 60 MB per 1,000 articles,
+# and copying every 4 MB took a tenth of its writing time (1,000 articles: 3.8 s of storing
+# against 3.4 s, 8.7 s of rebuilding against 8.3 s, and 2-3 s less waiting). The log stays
+# under some 40 MB and is emptied when the last connection closes.
+WAL_CHECKPOINT_PAGES = 10_000
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -158,6 +166,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     with contextlib.suppress(sqlite3.OperationalError):
         cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_CHECKPOINT_PAGES}")
     cursor.close()
 
 
