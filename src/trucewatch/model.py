@@ -256,14 +256,26 @@ def as_dict(record: Any) -> dict[str, Any]:
     return plain
 
 
+# Values stored as they are: most of a record's values, so tested first by exact type (a
+# subclass, such as an enum's, takes the general path below).
+_AS_THEY_ARE = frozenset({str, int, float, bool, type(None)})
+
+
 @functools.cache
-def _field_names(kind: type) -> tuple[str, ...]:
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """The fields of a dataclass type, None for any other type."""
+    if not dataclasses.is_dataclass(kind):
+        return None
     return tuple(f.name for f in dataclasses.fields(kind))
 
 
 def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
+    kind: type = type(value)
+    if kind in _AS_THEY_ARE:
+        return value
+    names = _field_names(kind)
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
