@@ -64,6 +64,9 @@ REACH = 3
 # holds in memory, whatever the size of the database.
 SLICE_DAYS = 30
 CLUSTERS_AT_ONCE = 500
+# Days of one key's reports read in one query, for as many slices as they cover: four slices'
+# worth, few queries for a refresh over a long backlog and little more held than one slice.
+READ_DAYS = 4 * (SLICE_DAYS + 3 * DATE_WINDOW)
 # Statuses of reports that say the event happened (as against future, hypothetical, negated).
 FACTUAL = frozenset({"asserted", "alleged", "denied"})
 PRECISE = frozenset({"hour", "day"})
@@ -281,7 +284,7 @@ def refresh_reports(store: Store, article_ids: set[str], new: list[ReportRow]) -
 
     A long region (a backlog spread over years touches every day) is recomputed
     :data:`SLICE_DAYS` at a time, so that a rebuild holds a slice's reports, not the key's
-    whole history.
+    whole history; the stored rows of consecutive slices are read :data:`READ_DAYS` at a time.
     """
     old = store.reports_of_articles(article_ids)
     replaced = {r.event_id for r in old} | {r.event_id for r in new}
@@ -291,30 +294,25 @@ def refresh_reports(store: Store, article_ids: set[str], new: list[ReportRow]) -
     for r in (*old, *new):
         if r.day is not None:
             days[r.key].add(r.day)
-    window = dt.timedelta(days=DATE_WINDOW)
     arriving: dict[tuple[str, bool], dict[dt.date, list[ReportRow]]] = defaultdict(lambda: defaultdict(list))
     for r in new:
         if r.day is not None:
             arriving[r.key][r.day].append(r)
     for key, key_days in days.items():
-        for first, last in _regions(key_days):
-            # recomputed: [first - (REACH - 1) windows, last + (REACH - 1) windows]
-            inner_lo, inner_hi = first - (REACH - 1) * window, last + (REACH - 1) * window
-            for lo, hi in _slices(inner_lo, inner_hi):
-                # A slice's clusters need the anchors of the rows a window either side of it,
-                # and those anchors the rows a window before them.
-                read_lo, read_hi = max(inner_lo - window, lo - 2 * window), hi + window
-                read = _days(read_lo, read_hi)
-                stored = {r.event_id: r for r in store.report_rows(key, read) if r.event_id not in replaced}
-                rows = [*stored.values(), *(r for d in read for r in arriving[key].get(d, ()))]
-                around = {
-                    r.event_id
-                    for r in rows
-                    if r.day and max(inner_lo, lo - window) <= r.day <= min(inner_hi, hi + window)
-                }
+        for batch in _read_batches(_key_slices(key_days)):
+            # one query for the stored rows of several slices: a refresh of a few hundred
+            # articles over a long backlog reads thousands of short stretches of days
+            stored_on: dict[dt.date, list[ReportRow]] = defaultdict(list)
+            for r in store.report_rows(key, {d for s in batch for d in s.read}):
+                if r.event_id not in replaced and r.day is not None:
+                    stored_on[r.day].append(r)
+            for s in batch:
+                stored = {r.event_id: r for d in s.read for r in stored_on.get(d, ())}
+                rows = [*stored.values(), *(r for d in s.read for r in arriving[key].get(d, ()))]
+                around = {r.event_id for r in rows if r.day and s.around[0] <= r.day <= s.around[1]}
                 for r in assign(rows, around):
                     before = stored.get(r.event_id)
-                    if r.day and lo <= r.day <= hi and before != r:
+                    if r.day and s.lo <= r.day <= s.hi and before != r:
                         # only a cluster that gains, loses or changes a report is written again:
                         # rewriting every cluster of the windows cost half of a large ingest
                         changed[r.event_id] = r
@@ -326,6 +324,47 @@ def refresh_reports(store: Store, article_ids: set[str], new: list[ReportRow]) -
         changed[r.event_id] = r
     clusters = _cluster_rows(store, affected, changed, replaced)
     store.replace_reports({r.event_id for r in old}, changed.values(), clusters)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Slice:
+    """Days of one key whose rows a refresh writes (lo to hi), recomputes (``around``), and
+    reads (``read``)."""
+
+    lo: dt.date
+    hi: dt.date
+    around: tuple[dt.date, dt.date]
+    read: list[dt.date]
+
+
+def _key_slices(key_days: Iterable[dt.date]) -> list[_Slice]:
+    """The slices of one key that changes on ``key_days`` make a refresh recompute, in order."""
+    window = dt.timedelta(days=DATE_WINDOW)
+    out = []
+    for first, last in _regions(key_days):
+        # recomputed: [first - (REACH - 1) windows, last + (REACH - 1) windows]
+        inner_lo, inner_hi = first - (REACH - 1) * window, last + (REACH - 1) * window
+        for lo, hi in _slices(inner_lo, inner_hi):
+            # A slice's clusters need the anchors of the rows a window either side of it, and
+            # those anchors the rows a window before them.
+            around = (max(inner_lo, lo - window), min(inner_hi, hi + window))
+            out.append(_Slice(lo, hi, around, _days(max(inner_lo - window, lo - 2 * window), hi + window)))
+    return out
+
+
+def _read_batches(slices: list[_Slice]) -> Iterator[list[_Slice]]:
+    """Consecutive slices whose read days come to at most :data:`READ_DAYS` (a longer one
+    alone)."""
+    batch: list[_Slice] = []
+    size = 0
+    for s in slices:
+        if batch and size + len(s.read) > READ_DAYS:
+            yield batch
+            batch, size = [], 0
+        batch.append(s)
+        size += len(s.read)
+    if batch:
+        yield batch
 
 
 def _slices(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
