@@ -31,7 +31,7 @@ from trucewatch.events.ontology import ontology
 from trucewatch.events.place import cached_gazetteer
 from trucewatch.events.time import SentenceDates
 from trucewatch.model import Article, ParsedArticle, Rejection, Sentence
-from trucewatch.nlp import BATCH_SIZE, Chunk, load_pipeline, parse_texts, sentence_start, text_of
+from trucewatch.nlp import BATCH_SIZE, Chunk, load_pipeline, parse_texts, release, sentence_start, text_of
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +75,8 @@ class Pipeline:
             except Exception as exc:  # one bad article must not stop the run; the error is reported
                 log.exception("processing %s failed", article.source)
                 results.append(Rejection(article.source, f"processing failed: {type(exc).__name__}: {exc}"))
+            finally:
+                release(chunks)
         return results
 
     def parse(self, article: Article, chunks: Sequence[Chunk]) -> ParsedArticle:

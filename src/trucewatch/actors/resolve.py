@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span, Token
 
 from trucewatch.actors.catalogue import Catalogue, OrganisationSpec, Person, RoleSpec, slug
 from trucewatch.model import Actor, Mention, Sentence
-from trucewatch.nlp import Chunk, tokens
+from trucewatch.nlp import Chunk, entities, tokens
 
 # Order of preference between matches of equal length: the more specific kind wins.
 KIND_PRIORITY = {"person": 6, "organisation": 5, "country": 4, "seat": 3, "demonym": 2, "role": 1, "name": 0}
@@ -158,7 +158,7 @@ class ActorResolver:
                     found.append(Atom(start, end, term))
         taken = _select(found)
         covered = {i for atom in taken for i in range(atom.start, atom.end)}
-        for ent in doc.ents:
+        for ent in entities(doc):
             if ent.label_ != "PERSON":
                 continue
             tokens = [t for t in ent if t.i not in covered]

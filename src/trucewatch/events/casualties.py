@@ -39,7 +39,7 @@ from trucewatch.events.attribution import attribution_for
 from trucewatch.events.numbers import find_counts
 from trucewatch.events.time import find_durations
 from trucewatch.model import Casualties, Count
-from trucewatch.nlp import text_of, tokens
+from trucewatch.nlp import entities, text_of, tokens
 
 CASUALTIES_FILE = Path(__file__).with_name("casualties.yaml")
 KINDS = ("killed", "injured", "displaced")
@@ -431,7 +431,7 @@ def _country(
     spans: list[Span] = []
     if victims is not None:
         spans.append(victims)
-        spans.extend(victims.ents)
+        spans.extend(entities(victims))
         spans.extend(victims.doc[t.i : t.i + 1] for t in victims if t.pos_ in ("ADJ", "PROPN"))
     anchors = [t for f in record for t in (f.cue, f.holder, f.victim) if t is not None]
     spans.extend(_locatives(anchors))

@@ -91,7 +91,7 @@ from trucewatch.buildcache import cached_build
 from trucewatch.datafiles import load_model
 from trucewatch.errors import DataFileError
 from trucewatch.model import Location, TextCountries
-from trucewatch.nlp import doc_text, text_of, tokens
+from trucewatch.nlp import doc_text, entities, text_of, tokens
 
 log = logging.getLogger(__name__)
 
@@ -1134,7 +1134,7 @@ class _Reader:
         self.tiers: dict[tuple[str, tuple[str, ...]], list[_Candidate]] = {}
         self.evidence: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
         doc = sentence.doc
-        for ent in sentence.ents:
+        for ent in entities(sentence):
             # an entity with a comma or "and" inside is several names ("Fordow, Natanz")
             if ent.label_ not in NOT_NAME_LABELS and not any(t.text in ",;()" or t.dep_ == "cc" for t in ent):
                 self._claim(doc[ent.start + 1 if ent[0].dep_ == "det" else ent.start : ent.end])
@@ -1632,7 +1632,7 @@ def country_pointers(doc: Doc, gazetteer: Gazetteer) -> CountryPointers:
         # name ("Bank Saderat Iran") says whose, as a demonym does, not where
         owner = span.root.dep_ in OWNER_DEPS and span.root.head not in span
         add(pointers.demonyms if owner or span.root.ent_type_ == "ORG" else pointers.places, country)
-    for ent in doc.ents:
+    for ent in entities(doc):
         if ent.label_ in NOT_NAME_LABELS or any(t.i in seen for t in ent):
             continue
         if add_name(ent, whole=ent.label_ in PLACE_LABELS):

@@ -43,7 +43,7 @@ from trucewatch.datafiles import load_model
 from trucewatch.errors import DataFileError
 from trucewatch.events.numbers import number_regex, parse_count
 from trucewatch.model import EventDate
-from trucewatch.nlp import text_of
+from trucewatch.nlp import entities, text_of
 
 TIME_FILE = Path(__file__).with_name("time.yaml")
 PRECISIONS = ("hour", "day", "week", "month", "year")
@@ -711,7 +711,7 @@ def _candidates(sentence: Span, published: datetime | None, future: bool) -> Ite
         words = sentence.char_span(start, end, alignment_mode="expand")
         if found is not None and words is not None:
             yield words, found
-    for ent in sentence.ents:
+    for ent in entities(sentence):
         start, end = ent.start_char - sentence.start_char, ent.end_char - sentence.start_char
         if ent.label_ not in ("DATE", "TIME") or any(s < end and start < e for s, e in spans):
             continue
