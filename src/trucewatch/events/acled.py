@@ -18,7 +18,6 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-import country_converter
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
@@ -182,6 +181,10 @@ class AcledRow:
 @cache
 def _country_table() -> tuple[dict[str, str], list[tuple[re.Pattern[str], str]]]:
     """ISO alpha-3 -> ACLED country name, and country_converter's name patterns -> code."""
+    # imported here, not at the top: it brings pandas (0.6 s of every command's start), and
+    # is wanted only by the ACLED mapping
+    import country_converter
+
     spec = acled_spec()
     data = country_converter.CountryConverter().data
     names: dict[str, str] = {}
