@@ -1,16 +1,20 @@
-"""The parse of one process runs a batch ahead in a thread: same results, errors in order, no stray thread."""
+"""The pipeline of one process: the parse runs a batch ahead in a thread (same results, errors in
+order, no stray thread); entities as spaCy gives them; parsed documents freed as articles finish."""
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Iterator
 
 import pytest
+from spacy.tokens import Doc
 
 from trucewatch.config import Settings
 from trucewatch.errors import InputError
 from trucewatch.ingest import read_sources
 from trucewatch.model import Article, ParsedArticle
+from trucewatch.nlp import entities, parse_texts
 from trucewatch.pipeline import LOCAL_BATCH, Pipeline, process
 
 from . import generated
@@ -57,3 +61,26 @@ def test_a_caller_that_stops_early_leaves_no_thread_behind(articles: list[Articl
     assert isinstance(first, ParsedArticle) and first.article == articles[0]
     results.close()
     assert not parse_threads()
+
+
+def test_the_entities_of_a_sentence_are_those_spacy_gives(articles: list[Article]) -> None:
+    nlp = Pipeline(Settings()).nlp
+    chunks = [c for parsed in parse_texts(nlp, (a.text for a in articles[:20])) for c in parsed]
+    sentences = [s for c in chunks for s in c.doc.sents]
+    assert sum(len(s.ents) for s in sentences) > 50
+    for chunk in chunks:
+        assert entities(chunk.doc) == list(chunk.doc.ents)
+    for sentence in sentences:
+        assert entities(sentence) == list(sentence.ents)
+        # any stretch of words, not only a sentence: an entity cut by its edge is left out
+        cut = sentence[1:-1] if len(sentence) > 2 else sentence
+        assert entities(cut) == list(cut.ents)
+
+
+def test_an_article_done_with_leaves_no_parsed_document_behind(articles: list[Article]) -> None:
+    pipeline = Pipeline(Settings())
+    gc.collect()
+    results = pipeline.run(articles[:20])
+    assert all(isinstance(r, ParsedArticle) for r in results)
+    # freed as soon as their article is done, not left in cycles for the collector to find
+    assert not [o for o in gc.get_objects() if isinstance(o, Doc)]
