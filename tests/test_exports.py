@@ -7,11 +7,14 @@ import datetime as dt
 import io
 import json
 from collections.abc import Iterator, Mapping
+from itertools import groupby
 from pathlib import Path
 
 import pytest
 
 import trucewatch
+from trucewatch import api
+from trucewatch.api import Trucewatch
 from trucewatch.errors import ConfigError
 from trucewatch.events.acled import ACLED_COLUMNS
 from trucewatch.exports import CSV_COLUMNS, FORMATS, ArticleInfo, write_events
@@ -234,3 +237,31 @@ def test_an_unknown_format_is_a_config_error() -> None:
 def test_empty_exports_still_have_their_header() -> None:
     assert export([], "csv") == (0, ",".join(CSV_COLUMNS) + "\n")
     assert export([], "plover-json") == (0, "")
+
+
+@pytest.mark.parametrize("fmt", ["plover-json", "acled-csv"])
+def test_an_export_reads_its_articles_a_page_at_a_time_and_misses_none(
+    corpus: Trucewatch, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = io.StringIO()
+    count = corpus.export(fmt, whole)
+    # pages of three events: an article's events straddle pages, and the ACLED rows look an
+    # article up after reading the first event of the next one
+    monkeypatch.setattr(api._ArticleRefs, "PAGE", 3)
+    paged = io.StringIO()
+    assert corpus.export(fmt, paged) == count > 10
+    assert paged.getvalue() == whole.getvalue()
+    articles = api._ArticleRefs(corpus.store)
+    looked_up = 0
+    for article_id, events in groupby(
+        articles.through(corpus.iter_events(order="article")), lambda e: e.article_id
+    ):
+        list(events)  # as the ACLED rows do: the article is looked up one event into the next
+        assert articles.get(article_id) is not None, article_id
+        looked_up += 1
+    assert looked_up > 5
+    if fmt == "plover-json":
+        records = [json.loads(line) for line in whole.getvalue().splitlines()]
+        refs = corpus.store.article_refs({r["article_id"] for r in records})
+        assert all(r["cite_info"]["title"] == refs[r["article_id"]].title for r in records)
+        assert sum(bool(r["cite_info"]["title"]) for r in records) > count / 2

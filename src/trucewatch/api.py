@@ -18,7 +18,6 @@ import json
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, TextIO, cast
 
@@ -68,6 +67,7 @@ from trucewatch.store import (
     EventOrder,
     SaveOutcome,
     Store,
+    chunks,
     open_store,
 )
 
@@ -149,20 +149,28 @@ class _Pending:
 
 
 class _ArticleRefs:
-    """Articles read from the store as an export reaches their events, the last few thousand
-    remembered: an export streams, and must not hold every article of the database."""
+    """The articles of an export's events, read a page of events at a time, one query a page:
+    an export streams, and must neither hold every article of the database nor query once per
+    article. The page before stays too, for a writer that reads an event ahead (the ACLED rows
+    take an article's events together, then look the article up)."""
 
-    REMEMBERED = 4096
+    PAGE = 1000
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._cached = lru_cache(maxsize=self.REMEMBERED)(self._read)
+        self._held: dict[str, ArticleRef] = {}
+
+    def through(self, events: Iterable[Event]) -> Iterator[Event]:
+        """``events`` as they come, the articles of each page read before it is handed on."""
+        before: dict[str, ArticleRef] = {}
+        for page in chunks(events, self.PAGE):
+            current = self.store.article_refs({e.article_id for e in page})
+            self._held = {**before, **current}
+            before = current
+            yield from page
 
     def get(self, article_id: str, /) -> ArticleRef | None:
-        return self._cached(article_id)
-
-    def _read(self, article_id: str) -> ArticleRef | None:
-        return self.store.article_refs([article_id]).get(article_id)
+        return self._held.get(article_id)
 
 
 class Trucewatch:
@@ -547,7 +555,8 @@ class Trucewatch:
         """Write the matching events to ``out`` as plover-json, csv or acled-csv; returns the count."""
         if fmt == "acled-csv":
             filters.setdefault("order", "article")  # the ACLED mapping looks at an article's other events
-        return write_events(self.iter_events(**filters), fmt, out, _ArticleRefs(self.store))
+        articles = _ArticleRefs(self.store)
+        return write_events(articles.through(self.iter_events(**filters)), fmt, out, articles)
 
     def count_events(self, **filters: Any) -> int:
         """How many stored events match the filters."""
