@@ -134,8 +134,9 @@ def release(chunks: Iterable[Chunk]) -> None:
     What :func:`tokens`, :func:`entities` and the extraction keep there holds Tokens and Spans,
     which point back at their Doc: a cycle that only the garbage collector's oldest generation
     frees, and that generation is collected rarely in a process holding a few hundred thousand
-    long-lived objects (the gazetteer). Parsed Docs then piled up by the hundred, 50 MB and
-    more, before being freed; emptied, each Doc goes as soon as its article is done."""
+    long-lived objects (the gazetteer). Parsed Docs then piled up, some 200 at a time (25 MB
+    and more, and more still in a Dask worker) before being freed; emptied, each Doc goes as
+    soon as its article is done."""
     for chunk in chunks:
         chunk.doc.user_data.clear()
 
