@@ -149,10 +149,10 @@ STREAM_PAGE = 2000
 
 
 # Pages the write-ahead log grows to before SQLite copies it into the database file (its default
-# is 1,000, 4 MB). Each copy waits for the disk; an ingest writes some 60 MB per 1,000 articles,
-# and copying every 4 MB took a tenth of its writing time (1,000 articles: 3.8 s of storing
-# against 3.4 s, 8.7 s of rebuilding against 8.3 s, and 2-3 s less waiting). The log stays
-# under some 40 MB and is emptied when the last connection closes.
+# is 1,000, 4 MB). Each copy waits for the disk, and a database of 1,000 articles is 62 MB:
+# copying every 4 MB took a tenth of the writing (storing and rebuilding 1,000 articles: 3.9
+# and 8.8 s of CPU against 3.4 and 8.3 s, and 2 to 3 s more waiting). The log stays under
+# some 40 MB and is emptied when the last connection closes.
 WAL_CHECKPOINT_PAGES = 10_000
 
 
