@@ -74,13 +74,16 @@ def run_dask(
     if not scheduler:
         # A Dask worker samples its own stacks every 10 ms into call trees it keeps for the
         # dashboard; with spaCy's deep stacks they grew by some 15 MB per worker per 1,000
-        # articles, without end. The cluster started here has no dashboard, and no profiler.
+        # articles, without end. The cluster started here has no dashboard, and no profiler;
+        # its scheduler's HTTP endpoints (which it serves even so) take a free port, not
+        # 8787, which a second run or a user's own cluster may hold.
         with dask.config.set({"distributed.worker.profile.enabled": False}):
             cluster = LocalCluster(
                 n_workers=workers,
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
                 silence_logs=logging.WARNING,
             )
     with Client(scheduler or cluster) as client:
