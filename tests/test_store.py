@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
@@ -143,6 +144,21 @@ def test_locked_database_is_reported_and_nothing_half_written(tmp_path: Path, db
         holder.rollback()
         holder.close()
     assert counts(db_path) == {"articles": 0, "sentences": 0, "mentions": 0}
+
+
+def test_a_write_waits_for_another_process_s_long_rebuild(db_path: Path) -> None:
+    with trucewatch.open(str(db_path)) as tw:  # the default wait
+        tw.ingest_text(TEXT)  # the pipeline loaded: the next write starts at once
+        holder = sqlite3.connect(db_path, check_same_thread=False)
+        holder.execute("BEGIN IMMEDIATE")  # another process writes its event clusters, for 12 s
+        releaser = threading.Timer(12, holder.commit)
+        releaser.start()
+        try:
+            added = tw.ingest_text(TEXT.replace("two", "three")).added
+        finally:
+            releaser.join()
+            holder.close()
+    assert len(added) == 1 and counts(db_path)["articles"] == 2
 
 
 def test_read_only_database_is_reported(db_path: Path) -> None:

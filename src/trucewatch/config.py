@@ -36,6 +36,11 @@ _LIST_KEYS = (
     "mission_files",
 )
 DEFAULT_MAX_BODY_BYTES = 2_000_000
+# Seconds a SQLite write waits for another process's. A rebuild writes its event clusters in one
+# transaction, which grows with the backlog it rebuilds (some 10 s for 2,000 articles added to
+# 12,000; a run rebuilds up to 10,000 at once): a second process storing articles (a watch beside
+# a batch) waits it out instead of failing after SQLite's usual few seconds.
+DEFAULT_BUSY_TIMEOUT = 300.0
 # A token short enough to guess is no protection for a server reachable from the network.
 MIN_TOKEN_LENGTH = 16
 
@@ -56,7 +61,7 @@ class Settings:
     ceasefire_files: tuple[Path, ...] = field(default=())
     place_files: tuple[Path, ...] = field(default=())
     mission_files: tuple[Path, ...] = field(default=())
-    busy_timeout: float = 10.0
+    busy_timeout: float = DEFAULT_BUSY_TIMEOUT
     # The web API: the token that writes must carry (required when serving beyond loopback),
     # and the largest request body accepted, so one upload cannot exhaust the server's memory.
     api_token: str | None = None

@@ -20,6 +20,7 @@ from typing import Any, Literal
 from sqlalchemy import Connection, Select, create_engine, delete, event, func, insert, select, tuple_
 from sqlalchemy.engine import make_url
 
+from trucewatch.config import DEFAULT_BUSY_TIMEOUT
 from trucewatch.errors import NotFound, StoreError
 from trucewatch.ingest.feeds import FeedItem
 from trucewatch.model import (
@@ -767,7 +768,7 @@ def _mention_from_row(row: Any) -> Mention:
     return Mention(row.sentence_idx, row.start, row.end, row.text, actor, row.how, bool(row.as_place))
 
 
-def open_store(url: str, busy_timeout: float = 10.0, migrate_schema: bool = True) -> Store:
+def open_store(url: str, busy_timeout: float = DEFAULT_BUSY_TIMEOUT, migrate_schema: bool = True) -> Store:
     """Open (and create or migrate) the database at SQLAlchemy ``url``."""
     parsed = make_url(url)
     kwargs: dict[str, Any] = {}
