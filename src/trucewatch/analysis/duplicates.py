@@ -43,8 +43,9 @@ import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from trucewatch.analysis.sides import event_dyads, side
+from trucewatch.groups import by_size, chunks
 from trucewatch.model import Event
-from trucewatch.store import ReportInfo, ReportRow, Store, chunks
+from trucewatch.store import ReportInfo, ReportRow, Store
 
 # Articles: words per shingle, MinHash permutations, and the estimated Jaccard similarity at
 # which two articles count as copies of one text. Chosen together: a wire story republished
@@ -299,7 +300,7 @@ def refresh_reports(store: Store, article_ids: set[str], new: list[ReportRow]) -
         if r.day is not None:
             arriving[r.key][r.day].append(r)
     for key, key_days in days.items():
-        for batch in _read_batches(_key_slices(key_days)):
+        for batch in by_size(_key_slices(key_days), lambda s: len(s.read), READ_DAYS):
             # one query for the stored rows of several slices: a refresh of a few hundred
             # articles over a long backlog reads thousands of short stretches of days
             stored_on: dict[dt.date, list[ReportRow]] = defaultdict(list)
@@ -350,21 +351,6 @@ def _key_slices(key_days: Iterable[dt.date]) -> list[_Slice]:
             around = (max(inner_lo, lo - window), min(inner_hi, hi + window))
             out.append(_Slice(lo, hi, around, _days(max(inner_lo - window, lo - 2 * window), hi + window)))
     return out
-
-
-def _read_batches(slices: list[_Slice]) -> Iterator[list[_Slice]]:
-    """Consecutive slices whose read days come to at most :data:`READ_DAYS` (a longer one
-    alone)."""
-    batch: list[_Slice] = []
-    size = 0
-    for s in slices:
-        if batch and size + len(s.read) > READ_DAYS:
-            yield batch
-            batch, size = [], 0
-        batch.append(s)
-        size += len(s.read)
-    if batch:
-        yield batch
 
 
 def _slices(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:

@@ -24,8 +24,9 @@ from trucewatch.analysis.claims import article_claims
 from trucewatch.analysis.duplicates import refresh_duplicates, refresh_reports, report_row
 from trucewatch.analysis.escalation import counted, daily_row, keys_of
 from trucewatch.events.grammar import grammar
+from trucewatch.groups import by_size, chunks
 from trucewatch.model import Event, ParsedArticle
-from trucewatch.store import ArticleInfo, EscalationEvent, Store, chunks, statement_dyad
+from trucewatch.store import ArticleInfo, EscalationEvent, Store, statement_dyad
 
 # Articles whose events, and at most how many events of some days, are read at once by a rebuild.
 ARTICLES_AT_ONCE = 200
@@ -97,7 +98,9 @@ def _escalation_rows(
     for dyad, day in keys:
         days[day].append(dyad)
     rows: dict[tuple[str, dt.date], dict[str, Any] | None] = {}
-    for part in _day_parts(sorted(days), store.escalation_event_counts(days)):
+    # a large database holds thousands of counted events a day: a fixed number of days is no bound
+    counts = store.escalation_event_counts(days)
+    for part in by_size(sorted(days), lambda day: counts.get(day, 0), EVENTS_AT_ONCE):
         found: dict[tuple[str, dt.date], list[EscalationEvent]] = defaultdict(list)
         for r in store.escalation_events((dyad, day) for day in part for dyad in days[day]):
             found[(r.dyad, r.day)].append(r)
@@ -106,21 +109,6 @@ def _escalation_rows(
                 hits = found.get((dyad, day))
                 rows[(dyad, day)] = daily_row(dyad, day, hits) if hits else None
     return rows
-
-
-def _day_parts(days: list[dt.date], counts: dict[dt.date, int]) -> list[list[dt.date]]:
-    """Consecutive runs of ``days`` holding at most EVENTS_AT_ONCE counted events (a busier day
-    alone): a large database holds thousands a day, so a fixed number of days is no bound."""
-    parts: list[list[dt.date]] = []
-    held = 0
-    for day in days:
-        count = counts.get(day, 0)
-        if not parts or held + count > EVENTS_AT_ONCE:
-            parts.append([])
-            held = 0
-        parts[-1].append(day)
-        held += count
-    return parts
 
 
 def _ceasefire_update(store: Store, dyad: str, changes: set[Change]) -> tuple[set[str], list[dict[str, Any]]]:

@@ -1,6 +1,5 @@
 """Storage: the schema, its migrations, and the queries over it."""
 
-from trucewatch.store.base import chunks
 from trucewatch.store.database import (
     ActorSummary,
     ArticleFilter,
@@ -30,7 +29,6 @@ __all__ = [
     "ReportRow",
     "SaveOutcome",
     "Store",
-    "chunks",
     "open_store",
     "statement_dyad",
 ]

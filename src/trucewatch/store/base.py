@@ -11,18 +11,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
-from collections.abc import Iterable, Iterator
-from itertools import islice
+from collections.abc import Iterator
 from pathlib import Path
-from typing import TypeVar
 
 from sqlalchemy import Engine, Insert, Table, insert, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from trucewatch.errors import StoreError
-
-T = TypeVar("T")
 
 log = logging.getLogger(__name__)
 
@@ -112,11 +108,3 @@ def _explain(exc: OperationalError) -> str:
     if "unable to open" in message:
         return "the database file cannot be opened (missing folder or no permission)"
     return message
-
-
-def chunks(items: Iterable[T], size: int = 500) -> Iterator[list[T]]:
-    """``items`` in lists of ``size``: queries with IN lists stay under the drivers' limits, and
-    a generator is read a part at a time."""
-    it = iter(items)
-    while part := list(islice(it, size)):
-        yield part

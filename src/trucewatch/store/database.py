@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 
 from trucewatch.config import DEFAULT_BUSY_TIMEOUT
 from trucewatch.errors import NotFound, StoreError
+from trucewatch.groups import chunks
 from trucewatch.ingest.feeds import FeedItem
 from trucewatch.model import (
     Actor,
@@ -38,7 +39,6 @@ from trucewatch.model import (
     event_from_dict,
 )
 from trucewatch.store import migrate
-from trucewatch.store.base import chunks
 from trucewatch.store.escalation import EscalationStore
 from trucewatch.store.feeds import FeedStore
 from trucewatch.store.reports import REPORT_TABLES, ReportStore

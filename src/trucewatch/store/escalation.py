@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, select
 
-from trucewatch.store.base import StoreBase, chunks
+from trucewatch.groups import chunks
+from trucewatch.store.base import StoreBase
 from trucewatch.store.schema import articles, escalation_events
 
 

@@ -12,8 +12,9 @@ from collections.abc import Collection
 
 from sqlalchemy import Connection, select, update
 
+from trucewatch.groups import chunks
 from trucewatch.ingest.feeds import FeedItem, FeedState, feed_id
-from trucewatch.store.base import StoreBase, chunks
+from trucewatch.store.base import StoreBase
 from trucewatch.store.schema import feed_items, feeds
 
 

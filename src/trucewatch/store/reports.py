@@ -15,8 +15,9 @@ from typing import Any
 from sqlalchemy import Select, delete, func, insert, select, update
 
 from trucewatch.errors import NotFound
+from trucewatch.groups import chunks
 from trucewatch.model import Event, event_from_dict
-from trucewatch.store.base import StoreBase, chunks
+from trucewatch.store.base import StoreBase
 from trucewatch.store.schema import (
     article_bands,
     article_signatures,
