@@ -158,9 +158,9 @@ def test_happenings_equal_a_fresh_build_whatever_the_order(tmp_path: Path, monke
     # stored in three orders, rebuilt after each article, then in batches of 4, then of 9; the
     # reports recomputed a day, two days or a month at a time, their stored rows read a slice or
     # a few slices at a time, and the events of one day, of a few days or of every day read at once
-    for seed, slice_days, read_days, events_at_once in ((1, 1, 1, 1), (2, 2, 9, 7), (3, 30, 132, 5000)):
+    for seed, slice_days, read_rows, events_at_once in ((1, 1, 1, 1), (2, 2, 6, 7), (3, 30, 20_000, 5000)):
         monkeypatch.setattr(duplicates, "SLICE_DAYS", slice_days)
-        monkeypatch.setattr(duplicates, "READ_DAYS", read_days)
+        monkeypatch.setattr(duplicates, "READ_ROWS", read_rows)
         monkeypatch.setattr(update, "EVENTS_AT_ONCE", events_at_once)
         order = articles[:]
         random.Random(seed).shuffle(order)

@@ -26,7 +26,7 @@ from trucewatch.analysis.escalation import counted, daily_row, keys_of
 from trucewatch.events.grammar import grammar
 from trucewatch.groups import by_size, chunks
 from trucewatch.model import Event, ParsedArticle
-from trucewatch.store import ArticleInfo, EscalationEvent, Store, statement_dyad
+from trucewatch.store import ArticleInfo, EscalationEvent, ReportRow, Store, statement_dyad
 
 # Articles whose events, and at most how many events of some days, are read at once by a rebuild.
 ARTICLES_AT_ONCE = 200
@@ -71,44 +71,45 @@ def _refresh(store: Store, dyads: Changes, article_ids: set[str], keys: set[tupl
         # articles). A run killed after some of them leaves its articles queued, and the next
         # run rebuilds those dyads' records from the start (Trucewatch.finish_pending).
         store.replace_ceasefires(*_ceasefire_update(store, dyad, changes))
-    infos = store.article_infos(article_ids)
-    claim_rows: dict[str, list[dict[str, Any]]] = {a: [] for a in article_ids}
-    reports = []
-    counted_events = []
-    for part in chunks(sorted(infos), ARTICLES_AT_ONCE):
+    # Article by article part: each part's claims and counted events are written as soon as
+    # they are built, so that a refresh holds one part's, not the whole batch's (a long run
+    # refreshes thousands of articles at once). Only the reports wait for the clusters below.
+    # A run killed in between leaves the articles on the refresh queue, taken off last.
+    reports: list[ReportRow] = []
+    for part in chunks(sorted(article_ids), ARTICLES_AT_ONCE):
+        infos = store.article_infos(part)  # a removed article has none: its rows just go
         own: dict[str, list[Event]] = defaultdict(list)
         for e in store.events_of_articles(part):
             own[e.article_id].append(e)
-        for article_id in part:
-            claim_rows[article_id] = article_claims(article_id, own[article_id], infos[article_id], grammar())
+        claim_rows = {a: article_claims(a, own[a], infos[a], grammar()) if a in infos else [] for a in part}
+        store.replace_derived(claim_records=claim_rows)
+        store.replace_escalation_events(
+            part, [row for events in own.values() for e in events for row in counted(e)]
+        )
         reports += [report_row(e) for events in own.values() for e in events]
-        counted_events += [row for events in own.values() for e in events for row in counted(e)]
-    store.replace_escalation_events(article_ids, counted_events)
-    escalation = _escalation_rows(store, keys)
+    _write_escalation_rows(store, keys)
     refresh_duplicates(store, article_ids)
     refresh_reports(store, article_ids, reports)
-    store.replace_derived(claim_rows, escalation, article_ids)
+    store.replace_derived(refreshed=article_ids)
 
 
-def _escalation_rows(
-    store: Store, keys: set[tuple[str, dt.date]]
-) -> dict[tuple[str, dt.date], dict[str, Any] | None]:
-    """The escalation row of each (dyad, day) key; None where the dyad has no event that day."""
+def _write_escalation_rows(store: Store, keys: set[tuple[str, dt.date]]) -> None:
+    """Rebuild the escalation row of each (dyad, day) key, a few days at a time: a large
+    database holds thousands of counted events a day, so a fixed number of days is no bound."""
     days: dict[dt.date, list[str]] = defaultdict(list)
     for dyad, day in keys:
         days[day].append(dyad)
-    rows: dict[tuple[str, dt.date], dict[str, Any] | None] = {}
-    # a large database holds thousands of counted events a day: a fixed number of days is no bound
     counts = store.escalation_event_counts(days)
     for part in by_size(sorted(days), lambda day: counts.get(day, 0), EVENTS_AT_ONCE):
         found: dict[tuple[str, dt.date], list[EscalationEvent]] = defaultdict(list)
         for r in store.escalation_events((dyad, day) for day in part for dyad in days[day]):
             found[(r.dyad, r.day)].append(r)
+        rows: dict[tuple[str, dt.date], dict[str, Any] | None] = {}
         for day in part:
             for dyad in days[day]:
                 hits = found.get((dyad, day))
-                rows[(dyad, day)] = daily_row(dyad, day, hits) if hits else None
-    return rows
+                rows[(dyad, day)] = daily_row(dyad, day, hits) if hits else None  # None: no event left
+        store.replace_derived(escalation_rows=rows)
 
 
 def _ceasefire_update(store: Store, dyad: str, changes: set[Change]) -> tuple[set[str], list[dict[str, Any]]]:

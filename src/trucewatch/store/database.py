@@ -440,13 +440,16 @@ class Store(FeedStore, ReportStore, EscalationStore):
 
     def replace_derived(
         self,
-        claim_records: dict[str, list[dict[str, Any]]],
-        escalation_rows: dict[tuple[str, dt.date], dict[str, Any] | None],
+        *,
+        claim_records: dict[str, list[dict[str, Any]]] | None = None,
+        escalation_rows: dict[tuple[str, dt.date], dict[str, Any] | None] | None = None,
         refreshed: Iterable[str] = (),
     ) -> None:
         """Swap, in one transaction, the claims of some articles and the escalation rows of some
         (dyad, day) keys for freshly built ones, and take the ``refreshed`` articles off the
         refresh queue."""
+        claim_records = claim_records or {}
+        escalation_rows = escalation_rows or {}
         with self._errors("update claims and escalation"), self.engine.begin() as conn:
             for part in chunks(sorted(set(refreshed))):
                 conn.execute(delete(refresh_queue).where(refresh_queue.c.article_id.in_(part)))

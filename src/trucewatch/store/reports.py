@@ -203,6 +203,21 @@ class ReportStore(StoreBase):
                 ]
         return out
 
+    def report_counts(self, key: tuple[str, bool], days: Iterable[dt.date]) -> dict[dt.date, int]:
+        """How many stored reports with this key each of these days holds (days with none left
+        out); from the key's index alone."""
+        category, factual = key
+        query = (
+            select(event_reports.c.day, func.count())
+            .where((event_reports.c.category == category) & (event_reports.c.factual == factual))
+            .group_by(event_reports.c.day)
+        )
+        out: dict[dt.date, int] = {}
+        with self._errors("read event reports"), self.engine.connect() as conn:
+            for part in chunks(sorted(set(days))):
+                out.update({day: n for day, n in conn.execute(query.where(event_reports.c.day.in_(part)))})
+        return out
+
     def reports_of_articles(self, ids: Iterable[str]) -> list[ReportRow]:
         """The stored reports of these articles."""
         return self._reports_where(event_reports.c.article_id, ids)
@@ -256,29 +271,32 @@ class ReportStore(StoreBase):
     def replace_reports(
         self,
         removed: Iterable[str],
-        rows: Iterable[ReportRow],
-        clusters: Iterable[tuple[str, dict[str, Any] | None]],
+        changes: Iterable[tuple[list[ReportRow], Iterable[tuple[str, dict[str, Any] | None]]]],
     ) -> None:
-        """In one transaction: drop the reports of ``removed`` events, write ``rows`` (new or
-        re-clustered reports), and swap each cluster in ``clusters`` (id, new row; None: gone).
+        """In one transaction: drop the reports of ``removed`` events, then for each of
+        ``changes`` write its rows (new or re-clustered reports, replacing any stored row of the
+        same event) and swap each of its clusters (id, new row; None: gone).
 
-        ``clusters`` is consumed while the transaction is open, so it may be a generator that
-        summarises a few hundred clusters at a time; what it reads from the store is the state
-        before this transaction, which it is given the changes to.
+        ``changes`` and the clusters in it are consumed while the transaction is open, so they
+        may be generators that compute a key, and summarise a few hundred clusters, at a time;
+        what they read from the store is the state before this transaction, which they are
+        given the changes to.
         """
-        rows = list(rows)
-        stale = sorted(set(removed) | {r.event_id for r in rows})
         with self._errors("update event clusters"), self.engine.begin() as conn:
-            for part in chunks(stale):
+            for part in chunks(sorted(set(removed))):
                 conn.execute(delete(event_reports).where(event_reports.c.event_id.in_(part)))
-            for some_rows in chunks(rows, 5000):
-                conn.execute(insert(event_reports), [r.row() for r in some_rows])
-            for some_clusters in chunks(clusters):
-                gone = [cid for cid, _ in some_clusters]
-                conn.execute(delete(event_clusters).where(event_clusters.c.id.in_(gone)))
-                fresh = [row for _, row in some_clusters if row is not None]
-                if fresh:
-                    conn.execute(insert(event_clusters), fresh)
+            for rows, clusters in changes:
+                for some_rows in chunks(rows, 5000):
+                    ids = [r.event_id for r in some_rows]
+                    for part in chunks(ids):
+                        conn.execute(delete(event_reports).where(event_reports.c.event_id.in_(part)))
+                    conn.execute(insert(event_reports), [r.row() for r in some_rows])
+                for some_clusters in chunks(clusters):
+                    gone = [cid for cid, _ in some_clusters]
+                    conn.execute(delete(event_clusters).where(event_clusters.c.id.in_(gone)))
+                    fresh = [row for _, row in some_clusters if row is not None]
+                    if fresh:
+                        conn.execute(insert(event_clusters), fresh)
 
     def clusters(
         self, event_ids: Select[Any], limit: int | None = None, offset: int = 0
