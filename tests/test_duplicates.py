@@ -192,6 +192,53 @@ def test_happenings_equal_a_fresh_build_whatever_the_order(tmp_path: Path, monke
     assert len(groups) == 3
 
 
+def test_a_replaced_article_whose_events_change_key_or_lose_their_date_equals_a_fresh_build(
+    tmp_path: Path,
+) -> None:
+    # A corrected article keeps its events' ids (article, sentence, offset, category) while
+    # their status and date change: each report moves to another key (factual or not), or to
+    # a cluster of its own (undated). A refresh rewrites one key at a time; the report must end
+    # in its new key's cluster whichever key is written first, and its old cluster lose it.
+    articles = synthetic_articles(11, count=24)
+    for n in range(0, len(articles), 3):  # each first event undated before and after
+        first, *rest = articles[n].events
+        articles[n] = dataclasses.replace(
+            articles[n], events=(dataclasses.replace(first, date=EventDate(None)), *rest)
+        )
+    flipped = {"asserted": "future", "alleged": "future", "future": "asserted"}
+    corrected = []
+    for parsed in articles[::3]:
+        events = tuple(
+            dataclasses.replace(
+                e,
+                status=flipped[e.status],
+                date=EventDate(None) if n % 2 == 0 else EventDate(dt.date(2024, 3, 6), "day"),
+            )
+            for n, e in enumerate(parsed.events)
+        )
+        corrected.append(dataclasses.replace(parsed, events=events))
+    tables = {"event_reports", "event_clusters", "escalation_daily"}
+    with trucewatch.open(str(tmp_path / "replaced.db")) as tw:
+        for parsed in articles:
+            tw.store.save(parsed)
+        tw.finish_pending()
+        for new in corrected:
+            old = tw.store.article(new.article.id)
+            tw.store.save(new, replace=True)
+            refresh(tw.store, *touched([new, old]))
+    replaced = snapshot(str(tmp_path / "replaced.db"), tables)
+    by_id = {p.article.id: p for p in corrected}
+    with trucewatch.open(str(tmp_path / "fresh.db")) as tw:
+        for parsed in articles:
+            tw.store.save(by_id.get(parsed.article.id, parsed))
+        tw.rebuild()
+    assert replaced == snapshot(str(tmp_path / "fresh.db"), tables)
+    moved = {e.id for p in corrected for e in p.events}
+    rows = [json.loads(r) for r in replaced["event_reports"]]
+    assert sum(r["event_id"] in moved and not r["factual"] for r in rows) >= 5
+    assert sum(r["event_id"] in moved and r["day"] is None for r in rows) >= 5
+
+
 def test_an_article_stored_but_not_rebuilt_is_finished_by_the_next_run(tmp_path: Path) -> None:
     first, second = synthetic_articles(3, count=2)
     with trucewatch.open(str(tmp_path / "a.db")) as tw:

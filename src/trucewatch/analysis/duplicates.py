@@ -303,20 +303,9 @@ def refresh_reports(store: Store, article_ids: set[str], new: list[ReportRow]) -
     # Undated reports last: each is a cluster of its own, named by its event alone, and that
     # cluster must outlive the pass of the key the event had before, which drops it.
     undated = assign([r for r in new if r.day is None], {r.event_id for r in new if r.day is None})
-    store.replace_reports(
-        {r.event_id for r in old},
-        chain(
-            (_key_changes(store, key, *by_key[key], replaced) for key in sorted(by_key)),
-            [
-                (
-                    undated,
-                    _cluster_rows(
-                        store, {r.cluster_id for r in undated}, {r.event_id: r for r in undated}, replaced
-                    ),
-                )
-            ],
-        ),
-    )
+    alone = _cluster_rows(store, {r.cluster_id for r in undated}, {r.event_id: r for r in undated}, replaced)
+    keys = (_key_changes(store, key, *by_key[key], replaced) for key in sorted(by_key))
+    store.replace_reports({r.event_id for r in old}, chain(keys, [(undated, alone)]))
 
 
 def _key_changes(
