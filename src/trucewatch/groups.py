@@ -2,8 +2,8 @@
 
 Every stage that must not hold a whole corpus at once works a group at a time: the parser a
 group of texts under a number of characters, a rebuild a group of days under a number of
-events, or of report slices under a number of days read, and the store a group of ids under a
-driver's limit on bound parameters. One place for it, below every stage, so that each applies
+events, or of report slices under a number of stored reports read, and the store a group of ids
+under a driver's limit on bound parameters. One place for it, below every stage, so that each applies
 the same rule.
 """
 
