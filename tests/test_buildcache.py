@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from trucewatch.buildcache import KEEP, cached_build
+from trucewatch.buildcache import KEEP, Recipe, cached_build
 
 
 class Builds:
@@ -40,8 +40,8 @@ def own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def test_a_structure_is_built_once_and_read_back(own_cache: Path, source: Path) -> None:
     build = Builds(source)
-    first = cached_build("words", [source], ["pyyaml"], build)
-    second = cached_build("words", [source], ["pyyaml"], build)
+    first = cached_build(Recipe("words", (source,), ("pyyaml",)), build)
+    second = cached_build(Recipe("words", (source,), ("pyyaml",)), build)
     assert first == second == {"content": "one"}
     assert build.count == 1
     assert len(list(own_cache.glob("words-*.pickle"))) == 1
@@ -54,11 +54,11 @@ def test_a_changed_input_is_built_again_and_only_the_copies_used_last_are_kept(
     contents = [f"version {n}" for n in range(KEEP + 2)]
     for content in contents:
         source.write_text(content, encoding="utf-8")
-        assert cached_build("words", [source], [], build) == {"content": content}
+        assert cached_build(Recipe("words", (source,)), build) == {"content": content}
     assert build.count == len(contents)
     assert len(list(own_cache.glob("words-*.pickle"))) == KEEP
     source.write_text(contents[-1], encoding="utf-8")  # the newest copies are the ones kept
-    assert cached_build("words", [source], [], build) == {"content": contents[-1]}
+    assert cached_build(Recipe("words", (source,)), build) == {"content": contents[-1]}
     assert build.count == len(contents)
 
 
@@ -69,16 +69,17 @@ def test_two_configurations_used_in_turn_are_each_built_once(own_cache: Path, tm
     builds = {path: Builds(path) for path in (plain, extra)}
     for _ in range(3):
         for path, build in builds.items():
-            assert cached_build("places", [path], [], build) == {"content": path.read_text(encoding="utf-8")}
+            built = cached_build(Recipe("places", (path,)), build)
+            assert built == {"content": path.read_text(encoding="utf-8")}
     assert [b.count for b in builds.values()] == [1, 1]
 
 
 def test_a_damaged_copy_is_rebuilt(own_cache: Path, source: Path) -> None:
     build = Builds(source)
-    cached_build("words", [source], [], build)
+    cached_build(Recipe("words", (source,)), build)
     (stored,) = own_cache.glob("words-*.pickle")
     stored.write_bytes(stored.read_bytes()[:10])
-    assert cached_build("words", [source], [], build) == {"content": "one"}
+    assert cached_build(Recipe("words", (source,)), build) == {"content": "one"}
     assert build.count == 2
 
 
@@ -86,8 +87,8 @@ def test_the_cache_can_be_turned_off(tmp_path: Path, source: Path, monkeypatch: 
     monkeypatch.setenv("TRUCEWATCH_CACHE_DIR", "off")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
     build = Builds(source)
-    cached_build("words", [source], [], build)
-    cached_build("words", [source], [], build)
+    cached_build(Recipe("words", (source,)), build)
+    cached_build(Recipe("words", (source,)), build)
     assert build.count == 2
     assert not (tmp_path / "xdg-cache").exists()
 

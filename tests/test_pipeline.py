@@ -6,16 +6,17 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from spacy.tokens import Doc
 
 from trucewatch.config import Settings
-from trucewatch.errors import InputError
+from trucewatch.errors import DataFileError, InputError
 from trucewatch.ingest import read_sources
 from trucewatch.model import Article, ParsedArticle
 from trucewatch.nlp import entities, parse_texts
-from trucewatch.pipeline import LOCAL_BATCH, Pipeline, process
+from trucewatch.pipeline import LOCAL_BATCH, Pipeline, build_ahead, process
 
 from . import generated
 
@@ -84,3 +85,33 @@ def test_an_article_done_with_leaves_no_parsed_document_behind(articles: list[Ar
     assert all(isinstance(r, ParsedArticle) for r in results)
     # freed as soon as their article is done, not left in cycles for the collector to find
     assert not [o for o in gc.get_objects() if isinstance(o, Doc)]
+
+
+def stored_copies(folder: Path) -> dict[str, float]:
+    """The cache's copies of built structures, by file name, with their last-used times."""
+    return {path.name: path.stat().st_mtime for path in folder.glob("*.pickle")}
+
+
+def test_the_structures_are_built_ahead_once_and_then_only_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run's long-lived processes read the catalogue, lexicon and gazetteer; a child builds them."""
+    monkeypatch.setenv("TRUCEWATCH_CACHE_DIR", str(tmp_path / "cache"))
+    build_ahead(Settings())
+    built = stored_copies(tmp_path / "cache")
+    assert sorted(name.split("-")[0] for name in built) == ["catalogue", "gazetteer", "lexicon"]
+    build_ahead(Settings())  # all there: no child starts, none of them is read (or touched)
+    assert stored_copies(tmp_path / "cache") == built
+
+
+def test_a_bad_extra_file_is_reported_by_the_run_not_by_the_build_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TRUCEWATCH_CACHE_DIR", str(tmp_path / "cache"))
+    actors = tmp_path / "actors.yaml"
+    actors.write_text("countries:\n  XXXX: {}\n", encoding="utf-8")
+    settings = Settings(actor_files=(actors,))
+    build_ahead(settings)
+    assert not any(name.startswith("catalogue-") for name in stored_copies(tmp_path / "cache"))
+    with pytest.raises(DataFileError, match=r"actors\.yaml"):
+        Pipeline(settings)

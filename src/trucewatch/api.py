@@ -57,7 +57,7 @@ from trucewatch.model import (
     as_dict,
     dyad_key,
 )
-from trucewatch.pipeline import process
+from trucewatch.pipeline import build_ahead, process
 from trucewatch.store import (
     ActorSummary,
     ArticleFilter,
@@ -342,6 +342,7 @@ class Trucewatch:
         watch stopped at any moment resumes where it was.
         """
         self.finish_pending()
+        build_ahead(self.settings)  # a watch runs for days: it reads the structures, not builds them
 
         def store_item(article: Article, item: FeedItem) -> str:
             [result] = cached_pipeline(self.settings).run([article])

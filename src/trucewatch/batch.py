@@ -19,7 +19,7 @@ from trucewatch.config import Settings
 from trucewatch.ingest.partitions import Partition, read_partition
 from trucewatch.ingest.sources import ReadOptions
 from trucewatch.model import Article, ParsedArticle, Rejection
-from trucewatch.pipeline import WORKER_BATCH, Pipeline, batches
+from trucewatch.pipeline import WORKER_BATCH, Pipeline, batches, build_ahead
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,7 @@ def run_local(
     parts: Iterable[Partition | Rejection], settings: Settings, options: ReadOptions
 ) -> Iterator[Result]:
     """Each partition's results, parsed in this process."""
+    build_ahead(settings)
     for part in parts:
         yield [part] if isinstance(part, Rejection) else parse_partition(part, settings, options)
 
@@ -72,6 +73,7 @@ def run_dask(
 
     cluster = None
     if not scheduler:
+        build_ahead(settings)  # before the workers start, so that each reads them
         # A Dask worker samples its own stacks every 10 ms into call trees it keeps for the
         # dashboard; with spaCy's deep stacks they grew by some 15 MB per worker per 1,000
         # articles, without end. The cluster started here has no dashboard, and no profiler;

@@ -24,7 +24,8 @@ import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -49,15 +50,34 @@ def cache_dir() -> Path | None:
     return Path(setting) if setting else Path(platformdirs.user_cache_dir("trucewatch"))
 
 
-def cached_build(
-    name: str, inputs: Iterable[Path], libraries: Iterable[str], build: Callable[[], Built]
-) -> Built:
+@dataclass(frozen=True)
+class Recipe:
+    """What one structure is built from: its name, the input files given, and the libraries
+    (distribution names) whose data it reads. These name its copy in the cache."""
+
+    name: str
+    inputs: tuple[Path, ...] = ()
+    libraries: tuple[str, ...] = ()
+
+    def path(self) -> Path | None:
+        """Where its copy is kept (which may not exist yet), or None when the cache is off."""
+        folder = cache_dir()
+        if folder is None:
+            return None
+        return folder / f"{self.name}-{_key(self.name, self.inputs, self.libraries)}.pickle"
+
+    def is_stored(self) -> bool:
+        """Whether a copy is there to read back, so that no process need build it."""
+        path = self.path()
+        return path is not None and path.is_file()
+
+
+def cached_build(recipe: Recipe, build: Callable[[], Built]) -> Built:
     """What ``build`` returns, read from the cache when it was built before from the same
-    code, ``inputs`` and ``libraries`` (distribution names); built and stored otherwise."""
-    folder = cache_dir()
-    if folder is None:
+    code, inputs and libraries (``recipe``); built and stored otherwise."""
+    path = recipe.path()
+    if path is None:
         return build()
-    path = folder / f"{name}-{_key(name, tuple(inputs), tuple(libraries))}.pickle"
     try:
         with path.open("rb") as stored:
             built: Built = pickle.load(stored)
@@ -68,7 +88,7 @@ def cached_build(
     except Exception as exc:  # a truncated or foreign file: build it again
         log.debug("cache: cannot read %s (%s); building it again", path, exc)
     built = build()
-    _store(folder, path, name, built)
+    _store(path.parent, path, recipe.name, built)
     return built
 
 

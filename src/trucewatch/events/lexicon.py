@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from trucewatch.buildcache import cached_build
+from trucewatch.buildcache import Recipe, cached_build
 from trucewatch.datafiles import load_model
 from trucewatch.errors import DataFileError
 from trucewatch.events.ontology import ontology
@@ -226,4 +226,9 @@ def load_lexicon(extra_files: Iterable[Path] = ()) -> Lexicon:
 def cached_lexicon(extra_files: tuple[Path, ...] = ()) -> Lexicon:
     """The lexicon for these extra files, compiled once per process and kept on disk for the
     next (buildcache)."""
-    return cached_build("lexicon", extra_files, (), lambda: load_lexicon(extra_files))
+    return cached_build(lexicon_recipe(extra_files), lambda: load_lexicon(extra_files))
+
+
+def lexicon_recipe(extra_files: tuple[Path, ...] = ()) -> Recipe:
+    """What the lexicon for these extra files is built from (buildcache)."""
+    return Recipe("lexicon", extra_files)

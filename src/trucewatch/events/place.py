@@ -87,7 +87,7 @@ from spacy.symbols import PROPN
 from spacy.tokens import Doc, Span, Token
 
 from trucewatch.actors.catalogue import Catalogue, cached_catalogue
-from trucewatch.buildcache import cached_build
+from trucewatch.buildcache import Recipe, cached_build
 from trucewatch.datafiles import load_model
 from trucewatch.errors import DataFileError
 from trucewatch.model import Location, TextCountries
@@ -633,11 +633,14 @@ def cached_gazetteer(extra_files: tuple[Path, ...] = (), mission_files: tuple[Pa
     """The gazetteer with these extra places and missions files, built once per process, and
     kept on disk for the next process that asks for it (buildcache)."""
     return cached_build(
-        "gazetteer",
-        [*extra_files, *mission_files],
-        GAZETTEER_LIBRARIES,
+        gazetteer_recipe(extra_files, mission_files),
         lambda: Gazetteer.load(extra_files, mission_files=mission_files),
     )
+
+
+def gazetteer_recipe(extra_files: tuple[Path, ...] = (), mission_files: tuple[Path, ...] = ()) -> Recipe:
+    """What the gazetteer with these extra places and missions files is built from (buildcache)."""
+    return Recipe("gazetteer", (*extra_files, *mission_files), GAZETTEER_LIBRARIES)
 
 
 # --- building ---------------------------------------------------------------------------------
