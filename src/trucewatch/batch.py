@@ -11,15 +11,20 @@ come from content and the derived tables do not depend on order.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable, Iterator
 from functools import cache
+from typing import TYPE_CHECKING
 
 from trucewatch.config import Settings
 from trucewatch.ingest.partitions import Partition, read_partition
 from trucewatch.ingest.sources import ReadOptions
 from trucewatch.model import Article, ParsedArticle, Rejection
 from trucewatch.pipeline import WORKER_BATCH, Pipeline, batches, build_ahead
+
+if TYPE_CHECKING:
+    from distributed import Client
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +33,21 @@ log = logging.getLogger(__name__)
 IN_FLIGHT_PER_WORKER = 2
 
 Result = list[ParsedArticle | Rejection]
+
+# Dask settings for the run, in this process and in the workers of a LocalCluster it starts.
+DASK_CONFIG = {
+    # A worker samples its own stacks every 10 ms into call trees it keeps for the dashboard;
+    # with spaCy's deep stacks they grew by some 15 MB per worker per 1,000 articles, without
+    # end. A LocalCluster started here has no dashboard; its scheduler's HTTP endpoints (which
+    # it serves even so) take a free port, not 8787, which a second run or a user's own
+    # cluster may hold.
+    "distributed.worker.profile.enabled": False,
+    # Each stream of messages (the client's to the scheduler, the scheduler's to each worker)
+    # keeps its last 1,000 messages under 1 MB for debugging, and a partition travels whole in
+    # two of them: at 100 articles a partition, the writing process held some 450 MB of
+    # partitions sent long ago by the end of 100,000 articles. Ten are kept.
+    "distributed.admin.low-level-log-length": 10,
+}
 
 
 @cache
@@ -69,41 +89,42 @@ def run_dask(
     """Each partition's results, parsed on Dask: a LocalCluster of ``workers`` processes, or
     the cluster whose scheduler is at ``scheduler``."""
     import dask
-    from distributed import Client, LocalCluster, as_completed
+    from distributed import Client, LocalCluster
 
-    cluster = None
-    if not scheduler:
-        build_ahead(settings)  # before the workers start, so that each reads them
-        # A Dask worker samples its own stacks every 10 ms into call trees it keeps for the
-        # dashboard; with spaCy's deep stacks they grew by some 15 MB per worker per 1,000
-        # articles, without end. The cluster started here has no dashboard, and no profiler;
-        # its scheduler's HTTP endpoints (which it serves even so) take a free port, not
-        # 8787, which a second run or a user's own cluster may hold.
-        with dask.config.set({"distributed.worker.profile.enabled": False}):
-            cluster = LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-                silence_logs=logging.WARNING,
+    with dask.config.set(DASK_CONFIG), contextlib.ExitStack() as stack:
+        cluster = None
+        if not scheduler:
+            build_ahead(settings)  # before the workers start, so that each reads them
+            cluster = stack.enter_context(
+                LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                    silence_logs=logging.WARNING,
+                )
             )
-    with Client(scheduler or cluster) as client:
-        try:
-            limit = IN_FLIGHT_PER_WORKER * max(1, len(client.scheduler_info()["workers"]))
-            running = as_completed()
-            pending = 0
-            for part in parts:
-                if isinstance(part, Rejection):
-                    yield [part]
-                    continue
-                running.add(client.submit(parse_partition, part, settings, options, pure=False))
-                pending += 1
-                if pending >= limit:
-                    yield next(running).result()
-                    pending -= 1
-            for future in running:
-                yield future.result()
-        finally:
-            if cluster is not None:
-                cluster.close()
+        yield from _submitted(stack.enter_context(Client(scheduler or cluster)), parts, settings, options)
+
+
+def _submitted(
+    client: Client, parts: Iterable[Partition | Rejection], settings: Settings, options: ReadOptions
+) -> Iterator[Result]:
+    """Each partition's results as they come back, with IN_FLIGHT_PER_WORKER in flight."""
+    from distributed import as_completed
+
+    limit = IN_FLIGHT_PER_WORKER * max(1, len(client.scheduler_info()["workers"]))
+    running = as_completed()
+    pending = 0
+    for part in parts:
+        if isinstance(part, Rejection):
+            yield [part]
+            continue
+        running.add(client.submit(parse_partition, part, settings, options, pure=False))
+        pending += 1
+        if pending >= limit:
+            yield next(running).result()
+            pending -= 1
+    for future in running:
+        yield future.result()
