@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -70,6 +71,8 @@ from trucewatch.store import (
     Store,
     open_store,
 )
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -144,6 +147,7 @@ class _Pending:
             started = time.monotonic()
             refresh(store, self.dyads, self.articles, self.keys)
             self.cost = time.monotonic() - started
+            log.info("derived rows rebuilt for %d articles in %.1f s", len(self.articles), self.cost)
         self.dyads, self.articles, self.keys = {}, set(), set()
         self.since = time.monotonic()
 
