@@ -85,6 +85,22 @@ def test_dask_local_cluster_run_equals_a_single_process_run(
     assert together == alone
 
 
+def test_a_dask_run_from_the_command_line_reports_its_own_results_not_dask_s_chatter(
+    corpus: tuple[Path, Path, list[dict[str, Any]]], tmp_path: Path
+) -> None:
+    _, files, rows = corpus
+    command = [sys.executable, "-m", "trucewatch", "--db", str(tmp_path / "d.db"), "batch", str(files)]
+    run = subprocess.run(
+        [*command, "--dask", "--workers", str(WORKERS), "--partition-size", "20"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr
+    assert f"{len(rows) - 200} added" in run.stdout + run.stderr
+    assert "distributed" not in run.stdout + run.stderr  # no nanny, worker or scheduler lines
+
+
 def test_ingest_with_two_worker_processes_equals_a_single_process_run(
     corpus: tuple[Path, Path, list[dict[str, Any]]], plain: Path, tmp_path: Path
 ) -> None:

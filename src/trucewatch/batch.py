@@ -92,6 +92,10 @@ def run_dask(
     import dask
     from distributed import Client, LocalCluster
 
+    if not log.isEnabledFor(logging.INFO):
+        # Dask's own INFO lines (each nanny, worker and connection started and closed, some
+        # thirty a run) show only when trucewatch's do (-v); its warnings always show.
+        logging.getLogger("distributed").setLevel(logging.WARNING)
     with dask.config.set(DASK_CONFIG), contextlib.ExitStack() as stack:
         cluster = None
         if not scheduler:
