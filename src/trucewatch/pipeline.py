@@ -23,7 +23,7 @@ from itertools import islice
 
 from trucewatch.actors.catalogue import cached_catalogue, catalogue_recipe
 from trucewatch.actors.resolve import ActorResolver
-from trucewatch.buildcache import Recipe
+from trucewatch.buildcache import Recipe, cache_dir
 from trucewatch.config import Settings
 from trucewatch.events.ceasefire import CeasefireFinder, ceasefire_lexicon
 from trucewatch.events.extract import EventExtractor
@@ -115,8 +115,8 @@ def build_ahead(settings: Settings) -> None:
     them read. Should the child fail (a malformed extra file, say), each process builds its own
     and reports the error as it would have.
     """
-    if all(recipe.is_stored() for recipe in _recipes(settings)):
-        return
+    if cache_dir() is None or all(recipe.is_stored() for recipe in _recipes(settings)):
+        return  # with the cache off, every process builds its own: a child's build is lost
     child = multiprocessing.get_context("spawn").Process(
         target=_build_structures, args=(settings,), name="trucewatch-build"
     )
