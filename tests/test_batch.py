@@ -26,6 +26,11 @@ from .dbsnap import snapshot
 WORKERS = 2
 
 
+def command_line(db: Path, *args: str) -> list[str]:
+    """The trucewatch command line, run as a process of its own, on the database ``db``."""
+    return [sys.executable, "-m", "trucewatch", "--db", str(db), *args]
+
+
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, list[dict[str, Any]]]:
     """A few hundred generated articles as JSON Lines (with a bad line) and a folder of files."""
@@ -89,9 +94,8 @@ def test_a_dask_run_from_the_command_line_reports_its_own_results_not_dask_s_cha
     corpus: tuple[Path, Path, list[dict[str, Any]]], tmp_path: Path
 ) -> None:
     _, files, rows = corpus
-    command = [sys.executable, "-m", "trucewatch", "--db", str(tmp_path / "d.db"), "batch", str(files)]
     run = subprocess.run(
-        [*command, "--dask", "--workers", str(WORKERS), "--partition-size", "20"],
+        command_line(tmp_path / "d.db", "batch", str(files), "--dask", "--partition-size", "20"),
         capture_output=True,
         text=True,
         timeout=600,
@@ -118,9 +122,10 @@ def test_workers_end_when_the_ingest_that_started_them_is_killed(
     corpus: tuple[Path, Path, list[dict[str, Any]]], tmp_path: Path
 ) -> None:
     jsonl, _, _ = corpus
-    command = [sys.executable, "-m", "trucewatch", "--db", str(tmp_path / "k.db"), "ingest", str(jsonl)]
     parent = psutil.Popen(
-        [*command, "--workers", str(WORKERS)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command_line(tmp_path / "k.db", "ingest", str(jsonl), "--workers", str(WORKERS)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 120
