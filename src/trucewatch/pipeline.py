@@ -17,8 +17,9 @@ import queue
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from functools import partial
 from itertools import islice
 
 from trucewatch.actors.catalogue import cached_catalogue, catalogue_recipe
@@ -115,7 +116,7 @@ def build_ahead(settings: Settings) -> None:
     them read. Should the child fail (a malformed extra file, say), each process builds its own
     and reports the error as it would have.
     """
-    if cache_dir() is None or all(recipe.is_stored() for recipe in _recipes(settings)):
+    if cache_dir() is None or all(recipe.is_stored() for recipe, _ in _structures(settings)):
         return  # with the cache off, every process builds its own: a child's build is lost
     child = multiprocessing.get_context("spawn").Process(
         target=_build_structures, args=(settings,), name="trucewatch-build"
@@ -126,20 +127,22 @@ def build_ahead(settings: Settings) -> None:
         log.debug("building the cached structures ahead failed (exit code %s)", child.exitcode)
 
 
-def _recipes(settings: Settings) -> list[Recipe]:
+def _structures(settings: Settings) -> list[tuple[Recipe, Callable[[], object]]]:
+    """Each cached structure a pipeline reads: what it is built from, and how to get it."""
+    actors, lexicon = tuple(settings.actor_files), tuple(settings.lexicon_files)
+    places, missions = tuple(settings.place_files), tuple(settings.mission_files)
     return [
-        catalogue_recipe(tuple(settings.actor_files)),
-        lexicon_recipe(tuple(settings.lexicon_files)),
-        gazetteer_recipe(tuple(settings.place_files), tuple(settings.mission_files)),
+        (catalogue_recipe(actors), partial(cached_catalogue, actors)),
+        (lexicon_recipe(lexicon), partial(cached_lexicon, lexicon)),
+        (gazetteer_recipe(places, missions), partial(cached_gazetteer, places, missions)),
     ]
 
 
 def _build_structures(settings: Settings) -> None:
     """The child of :func:`build_ahead`: build and store, quietly; the run reports any error."""
     try:
-        cached_catalogue(tuple(settings.actor_files))
-        cached_lexicon(tuple(settings.lexicon_files))
-        cached_gazetteer(tuple(settings.place_files), tuple(settings.mission_files))
+        for _, get in _structures(settings):
+            get()
     except Exception:
         os._exit(1)
 
