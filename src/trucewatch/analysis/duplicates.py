@@ -191,16 +191,31 @@ def assign(rows: list[ReportRow], recompute: set[str]) -> list[ReportRow]:
 
     ``rows`` must hold every row within DATE_WINDOW before each row to recompute, and every
     row anchored on the same days as those rows.
+
+    A late refresh recomputes over a million rows, most of them sharing their subject and day
+    with others: each anchor and each cluster is worked out once per (subject, day), and a row
+    whose anchor and cluster come out as stored is kept as it is.
     """
     exact: dict[dt.date, set[tuple[str, str]]] = defaultdict(set)
     for r in rows:
         if r.day is not None and not r.loose:
             exact[r.day].add(r.subject)
-    anchors = {r.event_id: _anchor(r, exact) if r.event_id in recompute else r.anchor for r in rows}
+    anchor_of: dict[tuple[tuple[str, str], dt.date], dt.date] = {}
+    anchors: dict[str, dt.date | None] = {}
+    for r in rows:
+        if r.event_id not in recompute:
+            anchors[r.event_id] = r.anchor
+        elif r.day is None or not r.loose:
+            anchors[r.event_id] = r.day
+        else:
+            if (r.subject, r.day) not in anchor_of:
+                anchor_of[(r.subject, r.day)] = _anchor(r.subject, r.day, exact)
+            anchors[r.event_id] = anchor_of[(r.subject, r.day)]
     full: dict[dt.date | None, set[tuple[str, str]]] = defaultdict(set)
     for r in rows:
         if _full(r.subject):
             full[anchors[r.event_id]].add(r.subject)
+    cluster_of: dict[tuple[str, bool, tuple[str, str], dt.date], str] = {}
     out = []
     for r in rows:
         if r.event_id not in recompute:
@@ -209,27 +224,27 @@ def assign(rows: list[ReportRow], recompute: set[str]) -> list[ReportRow]:
         anchor = anchors[r.event_id]
         if anchor is None:
             cluster = _digest("event", r.event_id)
+        elif (r.category, r.factual, r.subject, anchor) in cluster_of:
+            cluster = cluster_of[(r.category, r.factual, r.subject, anchor)]
         else:
             # a full subject fits no whole but itself
             wholes = [r.subject] if _full(r.subject) else [w for w in full[anchor] if _fits(r.subject, w)]
             dyad, place = wholes[0] if len(wholes) == 1 else r.subject
             cluster = _digest(r.category, str(r.factual), dyad, place, anchor.isoformat())
-        out.append(dataclasses.replace(r, anchor=anchor, cluster_id=cluster))
+            cluster_of[(r.category, r.factual, r.subject, anchor)] = cluster
+        same = anchor == r.anchor and cluster == r.cluster_id
+        out.append(r if same else dataclasses.replace(r, anchor=anchor, cluster_id=cluster))
     return out
 
 
-def _anchor(row: ReportRow, exact: dict[dt.date, set[tuple[str, str]]]) -> dt.date | None:
-    """A precise report's day; for a loose one, the latest day within the window before it on
+def _anchor(subject: tuple[str, str], day: dt.date, exact: dict[dt.date, set[tuple[str, str]]]) -> dt.date:
+    """A loosely dated report's anchor: the latest day within the window before ``day`` on
     which a precise report of a matching subject falls, else its own day."""
-    if row.day is None or not row.loose:
-        return row.day
-    subject = row.subject
     for back in range(DATE_WINDOW + 1):
-        day = row.day - dt.timedelta(days=back)
-        found = exact.get(day, set())
+        found = exact.get(day - dt.timedelta(days=back), set())
         if subject in found or any(_related(subject, s) for s in found):
-            return day
-    return row.day
+            return day - dt.timedelta(days=back)
+    return day
 
 
 # A rebuild compares the same few thousand subjects millions of times. 16,384 pairs hit 97.5%
