@@ -435,6 +435,7 @@ def update_records(
     changes = list(changes)
     if FROM_START in changes or not spans or any(s.start is None for s in spans):
         return _walk_all(dyad, spans, load)  # (no records, or one of undated statements only)
+    load = _ReadOnce(load)
     starting = restarts(spans, changes)
     if not starting:
         return None
@@ -472,6 +473,39 @@ def update_records(
         update.records.extend(_described(walk.records, following))
         pending = [p for p in pending if p > index]
     return update
+
+
+class _ReadOnce:
+    """A loader that reads each day once while the walk moves forward.
+
+    The walk reads the first day of a stored record on its own (whether to stop before it),
+    then again with the record's days, and reads ahead for statements of history that the
+    next record's walk reads again: a refresh of 800 articles spread over two years of a
+    100,000-article database read 325,000 statements, 238,000 of them distinct. Days before
+    the latest read's first are let go, so that it holds what a few records span.
+    """
+
+    def __init__(self, load: Loader) -> None:
+        self.load = load
+        self.days: dict[dt.date, list[tuple[CeasefireMention, ArticleInfo]]] = {}
+
+    def __call__(
+        self, since: dt.date | None, until: dt.date | None
+    ) -> Iterable[tuple[CeasefireMention, ArticleInfo]]:
+        if since is None or until is None:  # undated statements come with no end: not by day
+            return self.load(since, until)
+        self.days = {day: found for day, found in self.days.items() if day >= since}
+        wanted = [since + _DAY * n for n in range((until - since).days)]
+        missing = [day for day in wanted if day not in self.days]
+        if missing:
+            # one read from the first missing day to the last; days in between read again
+            first, last = missing[0], missing[-1]
+            self.days.update({first + _DAY * n: [] for n in range((last - first).days + 1)})
+            for statement, info in self.load(first, last + _DAY):
+                day = _Item(statement, info).day
+                if day is not None:  # a bounded read returns statements of its days only
+                    self.days[day].append((statement, info))
+        return [pair for day in wanted for pair in self.days[day]]
 
 
 def _walk_all(dyad: str, spans: Sequence[Span], load: Loader) -> Update:
