@@ -187,10 +187,11 @@ class Store(FeedStore, ReportStore, EscalationStore):
                 self._mark_seen(conn, item, outcome, article.id)
         return outcome
 
-    def save_many(self, batch: Sequence[ParsedArticle]) -> list[SaveOutcome]:
-        """Store new articles in one transaction (a batch of a large run); those already there are kept."""
+    def save_many(self, batch: Sequence[ParsedArticle], replace: bool = False) -> list[SaveOutcome]:
+        """Store articles in one transaction (a batch of a large run); those already there are
+        kept unless ``replace``."""
         with self._errors(f"store {len(batch)} articles"), self.engine.begin() as conn:
-            return [self._save_in(conn, parsed, False) for parsed in batch]
+            return [self._save_in(conn, parsed, replace) for parsed in batch]
 
     def _save_in(self, conn: Connection, parsed: ParsedArticle, replace: bool) -> SaveOutcome:
         article = parsed.article
@@ -241,6 +242,15 @@ class Store(FeedStore, ReportStore, EscalationStore):
             self._delete(conn, full)
 
     # reading
+    def stored(self, ids: Iterable[str]) -> set[str]:
+        """Those of these article ids that are stored: one query for many, where a long run
+        asks about every input."""
+        out: set[str] = set()
+        with self._errors("read articles"), self.engine.connect() as conn:
+            for part in chunks(sorted(set(ids))):
+                out.update(conn.execute(select(articles.c.id).where(articles.c.id.in_(part))).scalars())
+        return out
+
     def has_article(self, article_id: str) -> bool:
         """True when an article with exactly this id is stored."""
         with self._errors("read articles"), self.engine.connect() as conn:
