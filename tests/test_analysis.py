@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import random
 import sqlite3
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -463,7 +464,9 @@ def test_updating_records_equals_building_them_from_every_statement(seed: int) -
     statements: dict[str, Statement] = {}
     stored: dict[str, dict[str, Any]] = {}
     walked = stored_all = 0
+    reads: Counter[str] = Counter()  # of each statement, in one batch's update
     for n in range(0, 1200, 4):
+        reads.clear()
         added = [random_statement(rng, n + i) for i in range(rng.randint(1, 4))]
         removed = rng.sample(sorted(statements), k=min(len(statements), rng.choice([0, 0, 0, 1, 2])))
         changes = {change_of(*statements[i]) for i in removed} | {change_of(*s) for s in added}
@@ -480,6 +483,7 @@ def test_updating_records_equals_building_them_from_every_statement(seed: int) -
                 or (d is not None and (since is None or d >= since) and (until is None or d < until))
             ]
             walked += len(found)
+            reads.update(statement.id for statement, _ in found)
             return found
 
         order = sorted(
@@ -490,6 +494,7 @@ def test_updating_records_equals_building_them_from_every_statement(seed: int) -
             for r in order
         ]
         update = update_records("RUS|UKR", spans, changes, load, lambda ids: [stored[i] for i in ids])
+        assert max(reads.values(), default=0) <= 1, n  # a walk reads each statement once
         if update is not None:
             for record_id, previous in update.relinked.items():
                 stored[record_id] = {**stored[record_id], "previous": previous}

@@ -435,7 +435,7 @@ def update_records(
     changes = list(changes)
     if FROM_START in changes or not spans or any(s.start is None for s in spans):
         return _walk_all(dyad, spans, load)  # (no records, or one of undated statements only)
-    load = _ReadOnce(load)
+    load = reads = _ReadOnce(load)
     starting = restarts(spans, changes)
     if not starting:
         return None
@@ -445,6 +445,7 @@ def update_records(
     pending = list(starting)
     while pending:
         begun = index = pending.pop(0)
+        reads.let_go(spans[index].start)
         walk = _Walk(dyad, spans[index - 1].id if index else None)
         window = [_Item(s, i) for s, i in load(spans[index].start if index else None, _until(spans, index))]
         if index:
@@ -461,6 +462,7 @@ def update_records(
             if index == len(spans):
                 break
             start = spans[index].start
+            reads.let_go(start)
             if start is not None and index not in starting and start not in changed_days:
                 # the first day of the next record is enough to tell whether to stop before it
                 head = [_Item(s, i) for s, i in load(start, start + _DAY)]
@@ -476,13 +478,14 @@ def update_records(
 
 
 class _ReadOnce:
-    """A loader that reads each day once while the walk moves forward.
+    """A loader that reads each day of statements once in a walk that moves forward.
 
     The walk reads the first day of a stored record on its own (whether to stop before it),
     then again with the record's days, and reads ahead for statements of history that the
     next record's walk reads again: a refresh of 800 articles spread over two years of a
-    100,000-article database read 325,000 statements, 238,000 of them distinct. Days before
-    the latest read's first are let go, so that it holds what a few records span.
+    100,000-article database read 325,000 statements, 238,000 of them distinct. The walk lets
+    go of the days before the record it has come to (:meth:`let_go`), so that this holds
+    what a few records span.
     """
 
     def __init__(self, load: Loader) -> None:
@@ -492,20 +495,50 @@ class _ReadOnce:
     def __call__(
         self, since: dt.date | None, until: dt.date | None
     ) -> Iterable[tuple[CeasefireMention, ArticleInfo]]:
-        if since is None or until is None:  # undated statements come with no end: not by day
-            return self.load(since, until)
-        self.days = {day: found for day, found in self.days.items() if day >= since}
-        wanted = [since + _DAY * n for n in range((until - since).days)]
-        missing = [day for day in wanted if day not in self.days]
+        if until is None:
+            # to the last statement and the undated ones, which have no day: read past those held
+            held = since
+            while held is not None and held in self.days:
+                held += _DAY
+            return [*self._held(since, held), *self.load(held, None)]
+        if since is None:  # from the first statement: the days it covers are known once read
+            found = list(self.load(None, until))
+            days = [day for statement, info in found if (day := _Item(statement, info).day) is not None]
+            if days:
+                self._keep(min(days), until, found)
+            return found
+        missing = [day for day in _days_between(since, until) if day not in self.days]
         if missing:
             # one read from the first missing day to the last; days in between read again
-            first, last = missing[0], missing[-1]
-            self.days.update({first + _DAY * n: [] for n in range((last - first).days + 1)})
-            for statement, info in self.load(first, last + _DAY):
-                day = _Item(statement, info).day
-                if day is not None:  # a bounded read returns statements of its days only
-                    self.days[day].append((statement, info))
-        return [pair for day in wanted for pair in self.days[day]]
+            self._keep(missing[0], missing[-1] + _DAY, self.load(missing[0], missing[-1] + _DAY))
+        return self._held(since, until)
+
+    def let_go(self, before: dt.date | None) -> None:
+        """Forget the days before ``before`` (None: none), which the walk has passed."""
+        if before is not None:
+            self.days = {day: found for day, found in self.days.items() if day >= before}
+
+    def _keep(
+        self, first: dt.date, until: dt.date, found: Iterable[tuple[CeasefireMention, ArticleInfo]]
+    ) -> None:
+        """Hold the statements of the days from ``first`` to ``until`` (excluded), all read."""
+        self.days.update({day: [] for day in _days_between(first, until)})
+        for statement, info in found:
+            day = _Item(statement, info).day
+            if day is not None and first <= day < until:  # a bounded read has no others
+                self.days[day].append((statement, info))
+
+    def _held(
+        self, since: dt.date | None, until: dt.date | None
+    ) -> list[tuple[CeasefireMention, ArticleInfo]]:
+        if since is None or until is None:
+            return []
+        return [pair for day in _days_between(since, until) for pair in self.days[day]]
+
+
+def _days_between(first: dt.date, until: dt.date) -> list[dt.date]:
+    """The days from ``first`` to ``until``, excluded."""
+    return [first + _DAY * n for n in range((until - first).days)]
 
 
 def _walk_all(dyad: str, spans: Sequence[Span], load: Loader) -> Update:
