@@ -20,8 +20,9 @@ figures, and each run's memory is also logged once a minute (``memory_timeline``
 PSS in MB), which shows whether it grows with the corpus or levels off.
 
 Prints a table (seconds, articles per second, time against spaCy's for the same articles, peak
-memory of the process tree, and the machine's load average, since other work on the machine
-slows a run down) and the speed-up of two workers over one; each result is also
+memory of the process tree, the cores it kept busy on average (CPU seconds of the tree over wall
+seconds; a PostgreSQL server's own are not counted), and the machine's load average, since other
+work on the machine slows a run down) and the speed-up of two workers over one; each result is also
 appended to ``--out`` as a JSON line the moment it is known, so that a long run left in the
 background reports what finished. ``--keep DIR`` keeps the SQLite databases there, for a look
 at what a run stored.
@@ -39,6 +40,7 @@ import json
 import os
 import random
 import re
+import resource
 import signal
 import subprocess
 import sys
@@ -147,8 +149,10 @@ class Memory:
     timeline: list[tuple[int, int]] = field(default_factory=list)  # (seconds, PSS in MB)
 
 
-def timed(command: list[str]) -> tuple[float, Memory]:
-    """Run ``command``; its wall time and the memory of its process tree."""
+def timed(command: list[str]) -> tuple[float, float, Memory]:
+    """Run ``command``; its wall time, the CPU time of its process tree (user and system), and
+    the tree's memory."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     watched = psutil.Process(child.pid)
@@ -180,7 +184,10 @@ def timed(command: list[str]) -> tuple[float, Memory]:
                     p.kill()
     if child.returncode not in (0, 1):  # 1: some inputs rejected, the rest stored
         raise RuntimeError(f"{' '.join(command)} failed: {err[-2000:]}")
-    return time.perf_counter() - started, memory
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the run's processes, each waited for
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return wall, cpu, memory
 
 
 @contextlib.contextmanager
@@ -221,7 +228,7 @@ def main() -> None:
     results: list[dict[str, Any]] = []
     header = (
         f"{'articles':>9} {'database':<11}{'run':<10}{'seconds':>9}{'art/s':>8}{'x spaCy':>9}{'PSS MB':>9}"
-        f"{'RSS MB':>9}{'load':>6}"
+        f"{'RSS MB':>9}{'cores':>7}{'load':>6}"
     )
     with (
         tempfile.TemporaryDirectory(prefix="trucewatch-scale-") as tmp,
@@ -237,7 +244,7 @@ def main() -> None:
                     db = factory(f"s{size}_{run}")
                     command = [sys.executable, "-m", "trucewatch", "--db", db]
                     command += [part.format(corpus=corpus) for part in RUNS[run]]
-                    seconds, memory = timed(command)
+                    seconds, cpu, memory = timed(command)
                     rate = size / seconds
                     row = {
                         "articles": size,
@@ -249,6 +256,7 @@ def main() -> None:
                         "x_spacy": round(yardstick / rate, 2),
                         "peak_mb": round(memory.peak_pss / 2**20),
                         "peak_rss_mb": round(memory.peak_rss / 2**20),
+                        "cpu_s": round(cpu, 1),
                         "load": round(os.getloadavg()[0], 1),
                         "memory_timeline": memory.timeline,
                     }
@@ -258,7 +266,7 @@ def main() -> None:
                     print(
                         f"{size:>9} {db_name:<11}{run:<10}{seconds:>9.1f}{rate:>8.2f}"
                         f"{yardstick / rate:>9.2f}{row['peak_mb']:>9}{row['peak_rss_mb']:>9}"
-                        f"{row['load']:>6.1f}",
+                        f"{cpu / seconds:>7.2f}{row['load']:>6.1f}",
                         flush=True,
                     )
             corpus.unlink()
