@@ -113,13 +113,13 @@ Progress = Callable[[IngestReport], None]
 # costs more as the database grows: at 1,000 the cap, not the share, set the pace beyond some
 # 10,000 articles, and the rebuilds took half the writing process's time.
 REFRESH_EVERY = 64
+REFRESH_SHARE = 0.2
+REFRESH_MOST = 10_000
 # Inputs whose ids are looked up at once (to skip those stored), and parsed articles stored in
 # one transaction: a query and a transaction per article took a sixth of the writing
 # process's time in a run with two workers.
 CHECK_AT_ONCE = 64
 SAVE_AT_ONCE = 16
-REFRESH_SHARE = 0.2
-REFRESH_MOST = 10_000
 
 
 @dataclass
