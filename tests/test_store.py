@@ -111,6 +111,19 @@ def test_reprocessing_replaces_in_place_with_the_same_result(db_path: Path) -> N
     assert counts(db_path) == before
 
 
+def test_reprocessing_a_folder_replaces_every_article_and_leaves_the_same_tables(db_path: Path) -> None:
+    # a run stores its articles several to a transaction; replacing them all, with what each
+    # old version touched rebuilt, must leave the database as it was
+    tables = {"events", "ceasefire_mentions", "ceasefires", "claims", "escalation_daily", "event_clusters"}
+    with trucewatch.open(str(db_path)) as tw:
+        first = tw.ingest([EXAMPLES])
+        before, derived = counts(db_path), snapshot(str(db_path), tables)
+        again = tw.ingest([EXAMPLES], replace=True)
+    assert sorted(again.replaced) == sorted(first.added) and again.added == []
+    assert counts(db_path) == before
+    assert snapshot(str(db_path), tables) == derived
+
+
 def test_article_is_found_by_id_prefix_and_filters(workspace: trucewatch.Trucewatch) -> None:
     workspace.ingest([EXAMPLES])
     listing = workspace.articles()
