@@ -320,7 +320,7 @@ class Trucewatch:
         """Rebuild the derived rows of articles that an interrupted run stored but did not get to."""
         while ids := self.store.pending_refresh(limit=REFRESH_MOST):  # a long run's batch at most
             pending = _Pending()
-            pending.add(self.store.article(i) for i in ids if self.store.has_article(i))
+            pending.add(self.store.article(i) for i in self.store.stored(ids))
             pending.articles |= set(ids)
             # The statements of a version these articles replaced are gone: rebuild their
             # dyads' records from the start rather than from where the new ones fall.

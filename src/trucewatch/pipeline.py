@@ -19,24 +19,27 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
 from functools import partial
 from itertools import islice
+from typing import Generic, NamedTuple, TypeVar
 
-from trucewatch.actors.catalogue import cached_catalogue, catalogue_recipe
+from trucewatch.actors.catalogue import Catalogue, cached_catalogue, catalogue_recipe
 from trucewatch.actors.resolve import ActorResolver
 from trucewatch.buildcache import Recipe, cache_dir
 from trucewatch.config import Settings
 from trucewatch.events.ceasefire import CeasefireFinder, ceasefire_lexicon
 from trucewatch.events.extract import EventExtractor
 from trucewatch.events.grammar import grammar
-from trucewatch.events.lexicon import cached_lexicon, lexicon_recipe
+from trucewatch.events.lexicon import Lexicon, cached_lexicon, lexicon_recipe
 from trucewatch.events.ontology import ontology
-from trucewatch.events.place import cached_gazetteer, gazetteer_recipe
+from trucewatch.events.place import Gazetteer, cached_gazetteer, gazetteer_recipe
 from trucewatch.events.time import SentenceDates
 from trucewatch.model import Article, ParsedArticle, Rejection, Sentence
 from trucewatch.nlp import BATCH_SIZE, Chunk, load_pipeline, parse_texts, release, sentence_start, text_of
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Articles sent to a worker at a time: large enough to amortise pickling, small enough that
 # progress is reported often and memory stays flat.
@@ -54,13 +57,9 @@ class Pipeline:
 
     def __init__(self, settings: Settings) -> None:
         self.nlp = load_pipeline()
-        self.resolver = ActorResolver(self.nlp, cached_catalogue(tuple(settings.actor_files)))
-        self.extractor = EventExtractor(
-            cached_lexicon(tuple(settings.lexicon_files)),
-            grammar(),
-            ontology(),
-            cached_gazetteer(tuple(settings.place_files), tuple(settings.mission_files)),
-        )
+        cached = _structures(settings)
+        self.resolver = ActorResolver(self.nlp, cached.catalogue.get())
+        self.extractor = EventExtractor(cached.lexicon.get(), grammar(), ontology(), cached.gazetteer.get())
         self.ceasefires = CeasefireFinder(ceasefire_lexicon(tuple(settings.ceasefire_files)), grammar())
 
     def run(self, articles: Sequence[Article]) -> list[ParsedArticle | Rejection]:
@@ -116,7 +115,7 @@ def build_ahead(settings: Settings) -> None:
     them read. Should the child fail (a malformed extra file, say), each process builds its own
     and reports the error as it would have.
     """
-    if cache_dir() is None or all(recipe.is_stored() for recipe, _ in _structures(settings)):
+    if cache_dir() is None or all(cached.recipe.is_stored() for cached in _structures(settings)):
         return  # with the cache off, every process builds its own: a child's build is lost
     child = multiprocessing.get_context("spawn").Process(
         target=_build_structures, args=(settings,), name="trucewatch-build"
@@ -127,22 +126,39 @@ def build_ahead(settings: Settings) -> None:
         log.debug("building the cached structures ahead failed (exit code %s)", child.exitcode)
 
 
-def _structures(settings: Settings) -> list[tuple[Recipe, Callable[[], object]]]:
-    """Each cached structure a pipeline reads: what it is built from, and how to get it."""
+@dataclass(frozen=True)
+class _Cached(Generic[T]):
+    """A structure kept in the build cache: what it is built from, and how to get it."""
+
+    recipe: Recipe
+    get: Callable[[], T]
+
+
+class _Structures(NamedTuple):
+    """The cached structures a pipeline reads, for one run's settings: read by the pipeline,
+    and by :func:`build_ahead` to tell whether the cache holds them."""
+
+    catalogue: _Cached[Catalogue]
+    lexicon: _Cached[Lexicon]
+    gazetteer: _Cached[Gazetteer]
+
+
+def _structures(settings: Settings) -> _Structures:
+    """The cached structures for these settings (their extra data files)."""
     actors, lexicon = tuple(settings.actor_files), tuple(settings.lexicon_files)
     places, missions = tuple(settings.place_files), tuple(settings.mission_files)
-    return [
-        (catalogue_recipe(actors), partial(cached_catalogue, actors)),
-        (lexicon_recipe(lexicon), partial(cached_lexicon, lexicon)),
-        (gazetteer_recipe(places, missions), partial(cached_gazetteer, places, missions)),
-    ]
+    return _Structures(
+        _Cached(catalogue_recipe(actors), partial(cached_catalogue, actors)),
+        _Cached(lexicon_recipe(lexicon), partial(cached_lexicon, lexicon)),
+        _Cached(gazetteer_recipe(places, missions), partial(cached_gazetteer, places, missions)),
+    )
 
 
 def _build_structures(settings: Settings) -> None:
     """The child of :func:`build_ahead`: build and store, quietly; the run reports any error."""
     try:
-        for _, get in _structures(settings):
-            get()
+        for cached in _structures(settings):
+            cached.get()
     except Exception:
         os._exit(1)
 

@@ -435,7 +435,7 @@ def update_records(
     changes = list(changes)
     if FROM_START in changes or not spans or any(s.start is None for s in spans):
         return _walk_all(dyad, spans, load)  # (no records, or one of undated statements only)
-    load = reads = _ReadOnce(load)
+    reads = _ReadOnce(load)
     starting = restarts(spans, changes)
     if not starting:
         return None
@@ -447,7 +447,7 @@ def update_records(
         begun = index = pending.pop(0)
         reads.let_go(spans[index].start)
         walk = _Walk(dyad, spans[index - 1].id if index else None)
-        window = [_Item(s, i) for s, i in load(spans[index].start if index else None, _until(spans, index))]
+        window = [_Item(s, i) for s, i in reads(spans[index].start if index else None, _until(spans, index))]
         if index:
             first = _first_of(dyad, spans[index], window)
             if first is None:  # the store changed under us: take no chances
@@ -465,13 +465,13 @@ def update_records(
             reads.let_go(start)
             if start is not None and index not in starting and start not in changed_days:
                 # the first day of the next record is enough to tell whether to stop before it
-                head = [_Item(s, i) for s, i in load(start, start + _DAY)]
-                if _cut(walk, spans[begun:index], spans[index], start + _DAY, head, history, load, read):
+                head = [_Item(s, i) for s, i in reads(start, start + _DAY)]
+                if _cut(walk, spans[begun:index], spans[index], start + _DAY, head, history, reads, read):
                     following = spans[index].id
                     if walk.last_id() != spans[index - 1].id:
                         update.relinked[following] = walk.last_id()
                     break
-            window = [_Item(s, i) for s, i in load(start, _until(spans, index))]
+            window = [_Item(s, i) for s, i in reads(start, _until(spans, index))]
         update.records.extend(_described(walk.records, following))
         pending = [p for p in pending if p > index]
     return update

@@ -208,9 +208,9 @@ def assign(rows: list[ReportRow], recompute: set[str]) -> list[ReportRow]:
         elif r.day is None or not r.loose:
             anchors[r.event_id] = r.day
         else:
-            if (r.subject, r.day) not in anchor_of:
-                anchor_of[(r.subject, r.day)] = _anchor(r.subject, r.day, exact)
-            anchors[r.event_id] = anchor_of[(r.subject, r.day)]
+            if (seen := (r.subject, r.day)) not in anchor_of:
+                anchor_of[seen] = _anchor(r.subject, r.day, exact)
+            anchors[r.event_id] = anchor_of[seen]
     full: dict[dt.date | None, set[tuple[str, str]]] = defaultdict(set)
     for r in rows:
         if _full(r.subject):
@@ -224,14 +224,13 @@ def assign(rows: list[ReportRow], recompute: set[str]) -> list[ReportRow]:
         anchor = anchors[r.event_id]
         if anchor is None:
             cluster = _digest("event", r.event_id)
-        elif (r.category, r.factual, r.subject, anchor) in cluster_of:
-            cluster = cluster_of[(r.category, r.factual, r.subject, anchor)]
+        elif (known := (r.category, r.factual, r.subject, anchor)) in cluster_of:
+            cluster = cluster_of[known]
         else:
             # a full subject fits no whole but itself
             wholes = [r.subject] if _full(r.subject) else [w for w in full[anchor] if _fits(r.subject, w)]
             dyad, place = wholes[0] if len(wholes) == 1 else r.subject
-            cluster = _digest(r.category, str(r.factual), dyad, place, anchor.isoformat())
-            cluster_of[(r.category, r.factual, r.subject, anchor)] = cluster
+            cluster = cluster_of[known] = _digest(r.category, str(r.factual), dyad, place, anchor.isoformat())
         same = anchor == r.anchor and cluster == r.cluster_id
         out.append(r if same else dataclasses.replace(r, anchor=anchor, cluster_id=cluster))
     return out

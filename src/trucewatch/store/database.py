@@ -251,11 +251,6 @@ class Store(FeedStore, ReportStore, EscalationStore):
                 out.update(conn.execute(select(articles.c.id).where(articles.c.id.in_(part))).scalars())
         return out
 
-    def has_article(self, article_id: str) -> bool:
-        """True when an article with exactly this id is stored."""
-        with self._errors("read articles"), self.engine.connect() as conn:
-            return conn.execute(select(articles.c.id).where(articles.c.id == article_id)).first() is not None
-
     def resolve_id(self, prefix: str) -> str:
         """The full id of the one article whose id starts with ``prefix``."""
         with self._errors("read articles"), self.engine.connect() as conn:
