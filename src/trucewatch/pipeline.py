@@ -44,6 +44,13 @@ T = TypeVar("T")
 # Articles sent to a worker at a time: large enough to amortise pickling, small enough that
 # progress is reported often and memory stays flat.
 WORKER_BATCH = 16
+# Batches handed to the workers ahead of the one the caller is taking, per worker. The caller
+# stops taking results while it rebuilds derived rows, for seconds at 10,000 articles and a
+# minute or more at 100,000; the workers go on with what they were handed and then wait. Two
+# batches a worker (32 articles) ran dry in a second or two. 32 a worker (512 articles) are
+# half a minute of two workers' output; a parsed article waiting to be taken holds some 70 KB,
+# so the finished batches cost at most about 35 MB a worker.
+AHEAD_PER_WORKER = 32
 # Articles parsed at a time in this process: spaCy's own batch, since its layers run faster
 # over more texts at once (a batch of 16 parses some 5% slower than one of 64) and nothing
 # needs to travel to a worker.
@@ -268,7 +275,7 @@ def process(
             pending: deque[Future[list[ParsedArticle | Rejection]]] = deque()
             for batch in batches(articles, WORKER_BATCH):
                 pending.append(pool.submit(_run_in_worker, batch))
-                if len(pending) >= workers * 2:
+                if len(pending) >= workers * AHEAD_PER_WORKER:
                     yield from pending.popleft().result()
             while pending:
                 yield from pending.popleft().result()
