@@ -55,6 +55,13 @@ AHEAD_PER_WORKER = 32
 # over more texts at once (a batch of 16 parses some 5% slower than one of 64) and nothing
 # needs to travel to a worker.
 LOCAL_BATCH = BATCH_SIZE
+# Batches of LOCAL_BATCH parsed ahead of the caller in this process. The caller stops taking
+# them while it rebuilds derived rows: a few seconds at 10,000 articles, where one batch ahead
+# was enough (the parse never waited), but up to a minute or more at 100,000, where the parse
+# waited for the rest of each rebuild. 32 batches are some 2,000 articles, a minute and more of
+# parsing; a parsed article waiting holds some 50 KB (nlp.drop_tensor), so they cost at most
+# about 100 MB.
+LOCAL_AHEAD = 32
 # Seconds between a worker's checks that the process that started it is still there.
 PARENT_CHECK = 1.0
 
@@ -211,15 +218,16 @@ def batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
 def _parsed_ahead(
     pipeline: Pipeline, batches: Iterator[list[Article]]
 ) -> Iterator[tuple[list[Article], list[list[Chunk]]]]:
-    """Each batch with its parsed chunks, parsed in a thread one batch ahead of the caller.
+    """Each batch with its parsed chunks, parsed in a thread up to LOCAL_AHEAD batches ahead of
+    the caller.
 
     spaCy's layers release the GIL for their matrix products, so in one process the parse of
-    the next batch overlaps the extraction, storing and rebuilding of this one. The input is
+    the next batches overlaps the extraction, storing and rebuilding of this one. The input is
     read in the thread too; whatever it or the parse raises is raised here, in order. A caller
     that stops early stops the thread after the batch it is parsing.
     """
     Parsed = tuple[list[Article], list[list[Chunk]]]
-    ready: queue.Queue[Parsed | BaseException | None] = queue.Queue(maxsize=1)  # None: the end
+    ready: queue.Queue[Parsed | BaseException | None] = queue.Queue(maxsize=LOCAL_AHEAD)  # None: the end
     stop = threading.Event()
 
     def hand_over(item: Parsed | BaseException | None) -> bool:
