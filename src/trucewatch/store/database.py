@@ -189,9 +189,17 @@ class Store(FeedStore, ReportStore, EscalationStore):
 
     def save_many(self, batch: Sequence[ParsedArticle], replace: bool = False) -> list[SaveOutcome]:
         """Store articles in one transaction (a batch of a large run); those already there are
-        kept unless ``replace``."""
+        kept unless ``replace``.
+
+        They go in in the order of their ids, whatever the order of the batch: an article row
+        inserted but not yet committed makes another process inserting the same id wait, and two
+        processes storing overlapping batches in opposite orders waited for each other
+        (PostgreSQL ended one with "deadlock detected"). In one order, one of them goes first."""
+        outcomes: list[SaveOutcome] = ["unchanged"] * len(batch)
         with self._errors(f"store {len(batch)} articles"), self.engine.begin() as conn:
-            return [self._save_in(conn, parsed, replace) for parsed in batch]
+            for i in sorted(range(len(batch)), key=lambda i: batch[i].article.id):
+                outcomes[i] = self._save_in(conn, batch[i], replace)
+        return outcomes
 
     def _save_in(self, conn: Connection, parsed: ParsedArticle, replace: bool) -> SaveOutcome:
         article = parsed.article
