@@ -45,12 +45,15 @@ T = TypeVar("T")
 # progress is reported often and memory stays flat.
 WORKER_BATCH = 16
 # Batches handed to the workers ahead of the one the caller is taking, per worker. The caller
-# stops taking results while it rebuilds derived rows, for seconds at 10,000 articles and a
-# minute or more at 100,000; the workers go on with what they were handed and then wait. Two
-# batches a worker (32 articles) ran dry in a second or two. 32 a worker (512 articles) are
-# half a minute of two workers' output; a parsed article waiting to be taken holds some 70 KB,
-# so the finished batches cost at most about 35 MB a worker.
-AHEAD_PER_WORKER = 32
+# stops taking results while it rebuilds derived rows, for seconds at 10,000 articles and up to
+# two or three minutes at 100,000; the workers go on with what they were handed and then wait.
+# 32 a worker (1,024 articles for two) are half a minute of two workers' output: at 100,000
+# articles the tree's CPU fell from 1.95 cores to one during each long rebuild, the workers
+# idle (stop 17's run). While the caller rebuilds on one core, two workers share the other and
+# finish some 17 articles a second; 128 a worker (4,096 articles) outlast a four-minute
+# rebuild. A parsed article waiting to be taken holds some 70 KB, so they cost at most about
+# 290 MB.
+AHEAD_PER_WORKER = 128
 # Articles parsed at a time in this process: spaCy's own batch, since its layers run faster
 # over more texts at once (a batch of 16 parses some 5% slower than one of 64) and nothing
 # needs to travel to a worker.
