@@ -49,7 +49,7 @@ WORKER_BATCH = 16
 # two or three minutes at 100,000; the workers go on with what they were handed and then wait.
 # 32 a worker (1,024 articles for two) are half a minute of two workers' output: at 100,000
 # articles the tree's CPU fell from 1.95 cores to one during each long rebuild, the workers
-# idle (stop 17's run). While the caller rebuilds on one core, two workers share the other and
+# idle. While the caller rebuilds on one core, two workers share the other and
 # finish some 17 articles a second; 128 a worker (4,096 articles) outlast a four-minute
 # rebuild. A parsed article waiting to be taken holds some 70 KB, so they cost at most about
 # 290 MB.

@@ -195,11 +195,10 @@ class Store(FeedStore, ReportStore, EscalationStore):
         inserted but not yet committed makes another process inserting the same id wait, and two
         processes storing overlapping batches in opposite orders waited for each other
         (PostgreSQL ended one with "deadlock detected"). In one order, one of them goes first."""
-        outcomes: list[SaveOutcome] = ["unchanged"] * len(batch)
+        by_id = sorted(range(len(batch)), key=lambda i: batch[i].article.id)
         with self._errors(f"store {len(batch)} articles"), self.engine.begin() as conn:
-            for i in sorted(range(len(batch)), key=lambda i: batch[i].article.id):
-                outcomes[i] = self._save_in(conn, batch[i], replace)
-        return outcomes
+            outcomes = {i: self._save_in(conn, batch[i], replace) for i in by_id}
+        return [outcomes[i] for i in range(len(batch))]
 
     def _save_in(self, conn: Connection, parsed: ParsedArticle, replace: bool) -> SaveOutcome:
         article = parsed.article
