@@ -162,3 +162,16 @@ def test_partitions_hold_a_bounded_number_of_inputs(corpus: tuple[Path, Path, li
     assert max(sizes) == 64 and sum(sizes) == 241
     sources = [raw.source for p in parts if isinstance(p, list) for raw in p]
     assert sources[0] == f"{jsonl}:1" and sources[201] == str(sorted(files.iterdir())[0])
+
+
+def test_once_the_input_is_read_only_the_cap_calls_for_a_rebuild_before_the_last() -> None:
+    # a minute since the last rebuild, which cost nothing: the share rule calls for one
+    pending = api._Pending(since=time.monotonic() - 60)
+    pending.articles = {f"a{i}" for i in range(api.REFRESH_EVERY)}
+    items = pending.reading(["only input"])
+    assert next(items) == "only input"
+    assert pending.due()
+    assert list(items) == []  # the input is all read: what is left was parsed ahead
+    assert not pending.due()
+    pending.articles |= {f"b{i}" for i in range(api.REFRESH_MOST)}
+    assert pending.due()
