@@ -4,6 +4,7 @@ record when something happened (ingestion, polling), so that two runs can be com
 from __future__ import annotations
 
 import json
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from sqlalchemy import create_engine, select
@@ -17,7 +18,9 @@ VOLATILE = {"ingested_at", "seen_at", "checked_at", "status"}
 FEED_TABLES = {"feeds", "feed_items"}
 
 
-def snapshot(db: str, tables: set[str] | None = None, drop: set[str] = frozenset()) -> dict[str, list[str]]:
+def snapshot(
+    db: str, tables: set[str] | None = None, drop: AbstractSet[str] = frozenset()
+) -> dict[str, list[str]]:
     """Sorted rows of each table (all but the feed tables unless named), as JSON strings."""
     engine = create_engine(database_url(db))
     out: dict[str, list[str]] = {}
@@ -35,7 +38,7 @@ def snapshot(db: str, tables: set[str] | None = None, drop: set[str] = frozenset
     return out
 
 
-def _plain(row: Any, drop: set[str]) -> dict[str, Any]:
+def _plain(row: Any, drop: AbstractSet[str]) -> dict[str, Any]:
     return {
         k: (bytes(v).hex() if isinstance(v, bytes | memoryview) else v)
         for k, v in row.items()

@@ -82,6 +82,7 @@ def test_ceasefire_dates_within_a_day_of_the_truth(corpus: trucewatch.Trucewatch
     for field in CHECKED[truth_id]:
         expected = truth_date(truth[field])
         got = record[field]
+        assert expected is not None, f"{truth_id}: {field} has no date in the gold"
         assert got is not None, f"{truth_id}: {field} missing"
         assert abs((dt.date.fromisoformat(got) - expected).days) <= 1, (
             f"{truth_id}: {field} {got} vs {expected}"
@@ -350,9 +351,9 @@ def test_statements_landing_among_stored_records_rebuild_only_the_records_they_c
             ingest_one(tw, text, day)
         record_writes(db)
         starts, rewritten = [], []
-        for text, day in LATE:
+        for text, late_day in LATE:
             spans = [Span(*row) for row in tw.store.ceasefire_spans("RUS|UKR")]
-            starts.append(restarts(spans, ingest_one(tw, text, day)))
+            starts.append(restarts(spans, ingest_one(tw, text, late_day)))
             ids = written(db)
             rewritten.append([i for i, s in enumerate(spans) if s.id in ids])
         incremental = derived(db)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, sync_playwright
+from playwright.sync_api import BrowserContext, Page, ViewportSize, sync_playwright
 
 from trucewatch.api import Trucewatch
 from trucewatch.config import Settings
@@ -37,8 +37,8 @@ ARGS = [
     "--disable-sync",
 ]
 SHOTS = ARTIFACTS / "browser"
-LAPTOP = {"width": 1366, "height": 900}
-PHONE = {"width": 390, "height": 844}
+LAPTOP: ViewportSize = {"width": 1366, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 # A chart not yet drawn: app.js sets data-ready on each once Plotly has drawn it. (A selector,
 # not a script: the pages' Content-Security-Policy forbids the eval a polled script would need.)
 CHART_PENDING = "[data-figure]:not([data-ready='true'])"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -28,8 +29,8 @@ FRENCH = (
 )
 
 
-def read_all(paths: list[str], **options: object) -> tuple[list[Article], list[Rejection]]:
-    items = list(read_sources(paths, ReadOptions(**options)))  # type: ignore[arg-type]
+def read_all(paths: list[str], **options: Any) -> tuple[list[Article], list[Rejection]]:
+    items = list(read_sources(paths, ReadOptions(**options)))
     return [i for i in items if isinstance(i, Article)], [i for i in items if isinstance(i, Rejection)]
 
 

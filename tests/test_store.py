@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import sqlite3
 import threading
@@ -61,7 +62,9 @@ def test_records_stored_before_their_last_day_was_a_column_get_it_from_their_rec
         )
     assert migrate.upgrade(old)
     with old.connect() as conn:
-        ends = dict(conn.execute(select(ceasefires.c.id, ceasefires.c.end_date)).all())
+        ends: dict[str, dt.date | None] = dict(
+            conn.execute(select(ceasefires.c.id, ceasefires.c.end_date)).all()
+        )
     old.dispose()
     assert {k: v.isoformat() for k, v in ends.items() if v} == {r["id"]: r["end_date"] for r in stored}
     assert all(r["end_date"] for r in stored)

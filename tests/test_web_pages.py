@@ -130,9 +130,9 @@ def test_ceasefire_page_shows_timeline_sources_and_violations(client: TestClient
 
 def test_dyad_page_puts_every_event_on_the_curve(client: TestClient, corpus: Trucewatch) -> None:
     html = client.get("/dyads/pse/isr").text
-    data = json.loads(
-        re.search(r'<script type="application/json" id="escalation-data">(.*?)</script>', html, re.S)[1]
-    )
+    found = re.search(r'<script type="application/json" id="escalation-data">(.*?)</script>', html, re.S)
+    assert found, "the dyad page embeds its escalation data"
+    data = json.loads(found[1])
     markers = [p for trace in data["data"][1:] for p in trace["customdata"]]
     assert sorted(m[0] for m in markers) == sorted(e.id for e in corpus.dyad_events("ISR", "PSE"))
     assert 'id="event-detail"' in html and 'aria-live="polite"' in html

@@ -17,7 +17,7 @@ import queue
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -267,8 +267,9 @@ def _parsed_ahead(
 
 def process(
     articles: Iterable[Article], settings: Settings, workers: int = 1
-) -> Iterator[ParsedArticle | Rejection]:
-    """Parse ``articles`` in input order, in this process or in ``workers`` processes."""
+) -> Generator[ParsedArticle | Rejection, None, None]:
+    """Parse ``articles`` in input order, in this process or in ``workers`` processes; a caller
+    that stops early closes the generator, which stops the parse and the workers."""
     build_ahead(settings)
     if workers <= 1:
         pipeline = Pipeline(settings)
