@@ -6,7 +6,6 @@ the real place, wide enough for any representative point inside it.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -105,15 +104,10 @@ def place_of(
 # --- the gazetteer --------------------------------------------------------------------------
 
 
-def test_loads_quickly_and_holds_the_world() -> None:
-    cached_gazetteer()  # the actor catalogue and the libraries' imports are not the gazetteer's cost
-    start = time.perf_counter()
+def test_built_from_the_data_files_it_holds_the_world() -> None:
+    # how long the build takes is measured by benchmarks/startup.py
     gazetteer = Gazetteer.load()
-    seconds = time.perf_counter() - start
     assert len(gazetteer.names) > 150_000
-    # about 2.5 s on a laptop, 1.5 s of it the towns; the bound leaves room for a test machine
-    # that builds one gazetteer per worker at once
-    assert seconds < 10, seconds
     assert len(gazetteer.towns or ()) > 150_000
 
 
