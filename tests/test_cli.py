@@ -149,3 +149,34 @@ def test_python_dash_m_runs_the_cli() -> None:
     assert proc.returncode == 0
     for command in COMMANDS:
         assert command in proc.stdout
+
+
+# Imported only by what parses: most of a command's start-up otherwise (benchmarks/startup.py).
+PARSING_LIBRARIES = ("spacy", "datasketch", "dask", "distributed", "trafilatura")
+LOADED = (
+    "import json, sys\n"
+    "from trucewatch.cli import main\n"
+    "sys.argv = ['trucewatch', *json.loads(sys.argv[1])]\n"
+    "try:\n"
+    "    main()\n"
+    "finally:\n"
+    f"    print(json.dumps([m for m in {PARSING_LIBRARIES!r} if m in sys.modules]), file=sys.stderr)\n"
+)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["events", "--json"], ["ceasefires", "--json"], ["export", "--format", "acled-csv"], ["--help"]],
+)
+def test_a_command_that_only_reads_does_not_load_the_parser(corpus_db: Path, args: list[str]) -> None:
+    command = args if args == ["--help"] else ["--db", str(corpus_db), *args]
+    proc = subprocess.run(
+        [sys.executable, "-c", LOADED, json.dumps(command)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert len(proc.stdout.splitlines()) > 1, "the command printed its records"
+    assert json.loads(proc.stderr.splitlines()[-1]) == []

@@ -13,12 +13,12 @@ import pytest
 from spacy.language import Language
 
 from trucewatch.errors import DataFileError
+from trucewatch.events.missions import load_missions
 from trucewatch.events.place import (
     Gazetteer,
     cached_gazetteer,
     find_location,
     fold,
-    load_missions,
     own_name,
     text_countries,
 )

@@ -8,6 +8,11 @@
 >>> import pandas as pd; pd.DataFrame(trucewatch.records(tw.actors()))
 
 Every capability lands here first; the command line only parses arguments and prints.
+
+What parses (``pipeline``, ``batch``: spaCy, Dask, pyarrow) is imported by the methods that
+parse, not at the top of this module: every command imports it, and a command that only reads
+the database (``events``, ``ceasefires``, ``serve``) would otherwise spend most of its start-up
+importing what it never runs.
 """
 
 from __future__ import annotations
@@ -29,7 +34,6 @@ from trucewatch.analysis.escalation import WINDOW, hourly, series
 from trucewatch.analysis.report import html_brief, markdown_brief
 from trucewatch.analysis.sides import event_dyads
 from trucewatch.analysis.update import Changes, rebuild, refresh, touched
-from trucewatch.batch import cached_pipeline, run_dask, run_local
 from trucewatch.config import Settings, load_settings
 from trucewatch.errors import ConfigError, InputError, NotFound
 from trucewatch.evaluation.acled import AcledReport
@@ -45,7 +49,6 @@ from trucewatch.ingest.feeds import FeedItem
 from trucewatch.ingest.fetch import Fetcher, FetchOptions
 from trucewatch.ingest.jsonl import parse_line
 from trucewatch.ingest.pages import page_articles
-from trucewatch.ingest.partitions import partitions
 from trucewatch.ingest.sources import read_bytes
 from trucewatch.ingest.watch import PollResult, Watcher
 from trucewatch.model import (
@@ -58,7 +61,6 @@ from trucewatch.model import (
     as_dict,
     dyad_key,
 )
-from trucewatch.pipeline import build_ahead, process
 from trucewatch.store import (
     ActorSummary,
     ArticleFilter,
@@ -295,6 +297,8 @@ class Trucewatch:
                     else:
                         yield item
 
+        from trucewatch.pipeline import process  # see the module's docstring
+
         held: list[ParsedArticle] = []
         for result in process(articles_only(), self.settings, workers):
             while rejected_early:
@@ -376,6 +380,9 @@ class Trucewatch:
         Feed state lives in the database and an item is marked seen with its article, so a
         watch stopped at any moment resumes where it was.
         """
+        from trucewatch.batch import cached_pipeline  # see the module's docstring
+        from trucewatch.pipeline import build_ahead
+
         self.finish_pending()
         build_ahead(self.settings)  # a watch runs for days: it reads the structures, not builds them
 
@@ -415,6 +422,9 @@ class Trucewatch:
         Memory stays flat however large the corpus; the database ends as a single-process
         ingestion of the same inputs would leave it.
         """
+        from trucewatch.batch import run_dask, run_local  # see the module's docstring
+        from trucewatch.ingest.partitions import partitions
+
         options = self.read_options(published, outlet)
         self.finish_pending()
         pending = _Pending()
@@ -737,6 +747,8 @@ def extract(lines: Iterable[str], settings: Settings | None = None, workers: int
                 continue
             pending.append((number, None if raw_id is None else str(raw_id), article, None))
             yield article
+
+    from trucewatch.pipeline import process  # see the module's docstring
 
     results = process(articles(), settings, workers)
     for result in results:

