@@ -177,6 +177,19 @@ class Event:
     sentence_text: str = ""
 
 
+# The phases of a ceasefire's life that a statement can report, in the order a truce lives them.
+PHASES = (
+    "proposed",
+    "agreed",
+    "in_effect",
+    "violation_alleged",
+    "collapsed",
+    "renewed",
+    "extended",
+    "rejected",
+)
+
+
 @dataclass(frozen=True)
 class CeasefireMention:
     """A statement about a ceasefire's life: which phase, between whom, brokered by whom, when.
@@ -190,7 +203,7 @@ class CeasefireMention:
 
     id: str
     article_id: str
-    phase: str
+    phase: str  # one of PHASES
     parties: tuple[Mention, ...]
     parties_inferred: bool
     mediators: tuple[Mention, ...]

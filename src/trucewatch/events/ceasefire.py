@@ -37,20 +37,10 @@ from trucewatch.errors import DataFileError
 from trucewatch.events.grammar import Grammar
 from trucewatch.events.modality import status_of
 from trucewatch.events.time import SentenceDates, event_date
-from trucewatch.model import Article, CeasefireMention, Event, Mention, Sentence
+from trucewatch.model import PHASES, Article, CeasefireMention, Event, Mention, Sentence
 from trucewatch.nlp import Chunk, sentence_start, text_of, tokens
 
 CEASEFIRE_FILE = Path(__file__).with_name("ceasefire.yaml")
-PHASES = (
-    "proposed",
-    "agreed",
-    "in_effect",
-    "violation_alleged",
-    "collapsed",
-    "renewed",
-    "extended",
-    "rejected",
-)
 # Phases that a statement of possibility turns into "proposed" ("could be extended"); a
 # statement about the future keeps its phase, dated when it is due ("will take effect on Sunday").
 FUTURE_TO_PROPOSED = frozenset({"agreed", "in_effect", "extended", "renewed"})

@@ -16,10 +16,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from trucewatch.api import EVENT_SORTS, Trucewatch
-from trucewatch.events.ceasefire import PHASES
 from trucewatch.events.lexicon import STATUSES
 from trucewatch.events.ontology import ontology
-from trucewatch.model import dyad_key
+from trucewatch.model import PHASES, dyad_key
 from trucewatch.web import charts
 from trucewatch.web.params import ArticleId, RecordId, Side, Tw
 from trucewatch.web.templating import templates

@@ -15,9 +15,9 @@ from fastapi import Depends, Path, Query
 from pydantic import BaseModel
 
 from trucewatch.api import EVENT_SORTS, Trucewatch
-from trucewatch.events.ceasefire import PHASES
 from trucewatch.events.lexicon import STATUSES
 from trucewatch.events.ontology import ontology
+from trucewatch.model import PHASES
 from trucewatch.web.workspace import workspace
 
 # The largest page any list returns: enough for a table, small enough that no request makes the
