@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 import trucewatch
 from trucewatch import api
 from trucewatch.cli import app
+from trucewatch.ingest import partitions as partitions_module
 from trucewatch.ingest.partitions import partitions
 
 from . import generated
@@ -72,7 +73,7 @@ def test_dask_local_cluster_run_equals_a_single_process_run(
             pulled.append(1)
             yield part
 
-    monkeypatch.setattr(api, "partitions", counted)
+    monkeypatch.setattr(partitions_module, "partitions", counted)  # what Trucewatch.batch reads
     ahead: list[int] = []  # partitions read but not yet stored, at each stored partition
     db = tmp_path / "dask.db"
     with trucewatch.open(str(db)) as tw:
