@@ -24,16 +24,18 @@ import json
 import statistics
 import subprocess
 import sys
-from collections.abc import Callable
-from functools import partial
 
-# Each step: Python run in a fresh process, which prints its own wall and CPU seconds as JSON.
+# Each step: Python run in a fresh process, which prints its wall and CPU seconds as JSON; the
+# CPU of the processes it runs (``trucewatch --help``) counts too.
 TIMED = """
-import json, time
+import json, resource, time
+def cpu():
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 {setup}
-wall, cpu = time.perf_counter(), time.process_time()
+wall, used = time.perf_counter(), cpu()
 {step}
-print(json.dumps([time.perf_counter() - wall, time.process_time() - cpu]))
+print(json.dumps([time.perf_counter() - wall, cpu() - used]))
 """
 
 STEPS: dict[str, tuple[str, str]] = {
@@ -52,6 +54,10 @@ STEPS: dict[str, tuple[str, str]] = {
         "from trucewatch.config import Settings\nfrom trucewatch.pipeline import Pipeline",
         "Pipeline(Settings())",
     ),
+    "trucewatch --help": (
+        "import subprocess, sys",
+        "subprocess.run([sys.executable, '-m', 'trucewatch', '--help'], capture_output=True, check=True)",
+    ),
 }
 
 
@@ -67,32 +73,14 @@ def timed_step(setup: str, step: str) -> tuple[float, float]:
     return wall, cpu
 
 
-def timed_help() -> tuple[float, float]:
-    """Wall and CPU seconds of ``trucewatch --help`` (the process's own and its children's)."""
-    code = (
-        "import json, resource, subprocess, sys, time\n"
-        "wall = time.perf_counter()\n"
-        "subprocess.run([sys.executable, '-m', 'trucewatch', '--help'], capture_output=True, check=True)\n"
-        "use = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-        "print(json.dumps([time.perf_counter() - wall, use.ru_utime + use.ru_stime]))"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    wall, cpu = json.loads(done.stdout.splitlines()[-1])
-    return wall, cpu
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="times each step is timed (the median is shown)")
     args = parser.parse_args()
     timed_step(*STEPS["pipeline from cache"])  # fills the build cache, so the cached rows are warm
-    runs: dict[str, Callable[[], tuple[float, float]]] = {
-        **{name: partial(timed_step, *code) for name, code in STEPS.items()},
-        "trucewatch --help": timed_help,
-    }
     print(f"{'step':<24}{'wall s':>8}{'CPU s':>8}")
-    for name, run in runs.items():
-        times = [run() for _ in range(args.runs)]
+    for name, code in STEPS.items():
+        times = [timed_step(*code) for _ in range(args.runs)]
         wall = statistics.median(t[0] for t in times)
         cpu = statistics.median(t[1] for t in times)
         print(f"{name:<24}{wall:>8.2f}{cpu:>8.2f}", flush=True)

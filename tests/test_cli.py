@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from trucewatch.cli import app
 
 from .conftest import EXAMPLES, ROOT
+from .fresh import run_fresh
 
 runner = CliRunner()
 COMMANDS = sorted(c.name or c.callback.__name__ for c in app.registered_commands)  # type: ignore[union-attr]
@@ -151,16 +152,9 @@ def test_python_dash_m_runs_the_cli() -> None:
         assert command in proc.stdout
 
 
-# Imported only by what parses: most of a command's start-up otherwise (benchmarks/startup.py).
-PARSING_LIBRARIES = ("spacy", "datasketch", "dask", "distributed", "trafilatura")
-LOADED = (
-    "import json, sys\n"
-    "from trucewatch.cli import main\n"
-    "sys.argv = ['trucewatch', *json.loads(sys.argv[1])]\n"
-    "try:\n"
-    "    main()\n"
-    "finally:\n"
-    f"    print(json.dumps([m for m in {PARSING_LIBRARIES!r} if m in sys.modules]), file=sys.stderr)\n"
+# A command that only reads, run from the command line in a fresh interpreter.
+READ_COMMAND = (
+    "from trucewatch.cli import main\nsys.argv = ['trucewatch', *json.loads(sys.argv[1])]\nmain()\n"
 )
 
 
@@ -170,13 +164,7 @@ LOADED = (
 )
 def test_a_command_that_only_reads_does_not_load_the_parser(corpus_db: Path, args: list[str]) -> None:
     command = args if args == ["--help"] else ["--db", str(corpus_db), *args]
-    proc = subprocess.run(
-        [sys.executable, "-c", LOADED, json.dumps(command)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    proc, loaded = run_fresh(READ_COMMAND, json.dumps(command))
     assert proc.returncode == 0, proc.stderr
     assert len(proc.stdout.splitlines()) > 1, "the command printed its records"
-    assert json.loads(proc.stderr.splitlines()[-1]) == []
+    assert loaded == []

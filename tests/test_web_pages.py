@@ -5,8 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from trucewatch.web.templating import figure_json
 from trucewatch.web.views import Span, marked, query, safe_url, sentence_pieces, sentence_start
 
 from .builders import event, state
+from .fresh import run_fresh
 from .web_support import LOCAL, scratch_copy
 
 HOSTILE_TITLE = '<script>alert("title")</script> & "quotes"'
@@ -227,28 +226,20 @@ def test_small_helpers_keep_pages_safe() -> None:
 
 
 SERVE_ONE_PAGE = (
-    "import json, sys\n"
     "from fastapi.testclient import TestClient\n"
     "from trucewatch.config import Settings\n"
     "from trucewatch.web import create_app\n"
     "with TestClient(create_app(Settings(db=sys.argv[1])), base_url=sys.argv[2]) as client:\n"
     "    page = client.get('/ceasefires')\n"
     "print(page.status_code, len(page.text))\n"
-    "print(json.dumps([m for m in ('spacy', 'datasketch', 'dask', 'trafilatura') if m in sys.modules]))\n"
 )
 
 
 def test_the_server_starts_without_the_parser(corpus_db: Path) -> None:
     # spaCy and the rest are imported by what parses only: a server starting up, or a worker
     # restarted by its supervisor, would otherwise spend most of its start importing them
-    proc = subprocess.run(
-        [sys.executable, "-c", SERVE_ONE_PAGE, str(corpus_db), LOCAL],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    proc, loaded = run_fresh(SERVE_ONE_PAGE, str(corpus_db), LOCAL)
     assert proc.returncode == 0, proc.stderr
-    status, served = proc.stdout.splitlines()
+    [status] = proc.stdout.splitlines()
     assert status.split()[0] == "200" and int(status.split()[1]) > 1000
-    assert json.loads(served) == []
+    assert loaded == []
