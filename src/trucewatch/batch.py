@@ -2,9 +2,10 @@
 
 The same function, :func:`parse_partition`, runs on every partition (read, clean, parse,
 extract); here one partition after another, or on a Dask cluster: a LocalCluster of worker
-processes started for the run, or the scheduler at an address. At most two partitions per
-worker are in flight, so the client holds a bounded number of results however long the
-corpus; it writes them to the database as they come back (see ``Trucewatch.batch``). Results
+processes started for the run, or the scheduler at an address. A bounded lead of partitions
+per worker is in flight (IN_FLIGHT_PER_WORKER), so the cluster holds a bounded number of
+results however long the corpus; the client writes them to the database as they come back
+(see ``Trucewatch.batch``). Results
 come back in the order partitions finish, which does not change what is stored: article ids
 come from content and the derived tables do not depend on order.
 """
@@ -21,16 +22,23 @@ from trucewatch.config import Settings
 from trucewatch.ingest.partitions import Partition, read_partition
 from trucewatch.ingest.sources import ReadOptions
 from trucewatch.model import Article, ParsedArticle, Rejection
-from trucewatch.pipeline import WORKER_BATCH, Pipeline, batches, build_ahead
+from trucewatch.pipeline import AHEAD_PER_WORKER, WORKER_BATCH, Pipeline, batches, build_ahead
 
 if TYPE_CHECKING:
+    from dask.typing import Key
     from distributed import Client
 
 log = logging.getLogger(__name__)
 
-# Partitions submitted per worker before waiting for one to finish: enough to keep every worker
-# busy while the client writes, few enough that memory stays flat.
-IN_FLIGHT_PER_WORKER = 2
+# Articles submitted per worker, in whole partitions, before waiting for one to finish: the
+# lead ``ingest --workers`` gives its workers (AHEAD_PER_WORKER batches of WORKER_BATCH), for
+# the same reason. The client stops gathering results while it rebuilds derived rows, up to
+# two or three minutes at 100,000 articles; with two partitions a worker in flight (400
+# articles for two workers, half a minute of their work) a PostgreSQL run fell from 1.66
+# cores busy at 2,000 to 20,000 articles to 1.14 at 60,000 to 68,000, in stretches of one to
+# three minutes at under one core. A finished result waits in its worker's memory, some 70 KB
+# an article: about 140 MB a worker at most.
+IN_FLIGHT_PER_WORKER = AHEAD_PER_WORKER * WORKER_BATCH
 
 Result = list[ParsedArticle | Rejection]
 
@@ -116,20 +124,30 @@ def run_dask(
 def _submitted(
     client: Client, parts: Iterable[Partition | Rejection], settings: Settings, options: ReadOptions
 ) -> Iterator[Result]:
-    """Each partition's results as they come back, with IN_FLIGHT_PER_WORKER in flight."""
+    """Each partition's results as they come back, with IN_FLIGHT_PER_WORKER articles a worker
+    in flight (in whole partitions, two at least, so that a worker has the next one at hand)."""
     from distributed import as_completed
 
-    limit = IN_FLIGHT_PER_WORKER * max(1, len(client.scheduler_info()["workers"]))
+    workers = max(1, len(client.scheduler_info()["workers"]))
     running = as_completed()
-    pending = 0
+    sizes: dict[Key, int] = {}  # articles in each partition in flight, by its future's key
+
+    def full() -> bool:
+        return len(sizes) >= 2 * workers and sum(sizes.values()) >= IN_FLIGHT_PER_WORKER * workers
+
+    def done() -> Result:
+        future = next(running)
+        del sizes[future.key]
+        return future.result()
+
     for part in parts:
         if isinstance(part, Rejection):
             yield [part]
             continue
-        running.add(client.submit(parse_partition, part, settings, options, pure=False))
-        pending += 1
-        if pending >= limit:
-            yield next(running).result()
-            pending -= 1
-    for future in running:
-        yield future.result()
+        future = client.submit(parse_partition, part, settings, options, pure=False)
+        running.add(future)
+        sizes[future.key] = len(part)
+        while full():
+            yield done()
+    while sizes:
+        yield done()
