@@ -2,12 +2,12 @@
 
 The same function, :func:`parse_partition`, runs on every partition (read, clean, parse,
 extract); here one partition after another, or on a Dask cluster: a LocalCluster of worker
-processes started for the run, or the scheduler at an address. A bounded lead of partitions
+processes started for the run, or the scheduler at an address. A bounded lead of articles
 per worker is in flight (IN_FLIGHT_PER_WORKER), so the cluster holds a bounded number of
 results however long the corpus; the client writes them to the database as they come back
-(see ``Trucewatch.batch``). Results
-come back in the order partitions finish, which does not change what is stored: article ids
-come from content and the derived tables do not depend on order.
+(see ``Trucewatch.batch``). Results come back in the order partitions finish, which does not
+change what is stored: article ids come from content and the derived tables do not depend on
+order.
 """
 
 from __future__ import annotations
