@@ -28,7 +28,10 @@ finally:
 
 def run_fresh(code: str, *args: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
     """Run ``code`` with ``args`` as ``sys.argv[1:]``; the finished process, and the parsing
-    libraries it had imported when it ended."""
+    libraries it had imported when it ended.
+
+    ``code`` may use ``json`` and ``sys`` without importing them: the wrapper imports them to
+    print its report, and neither is a parsing library, so they hide nothing the check looks for."""
     program = WRAPPED.format(code=textwrap.indent(code, "    "), libraries=PARSING_LIBRARIES)
     proc = subprocess.run(
         [sys.executable, "-c", program, *args], capture_output=True, text=True, check=False, timeout=120
