@@ -93,6 +93,45 @@ def test_dask_local_cluster_run_equals_a_single_process_run(
     assert together == alone
 
 
+def test_a_dask_worker_holds_the_lead_in_articles_and_two_partitions_at_least(
+    corpus: tuple[Path, Path, list[dict[str, Any]]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from distributed import LocalCluster
+
+    _, _, rows = corpus
+    jsonl = generated.write_jsonl(tmp_path / "small.jsonl", rows[:36])  # nine partitions of four
+    pulled: list[int] = []
+
+    def counted(paths: Iterable[str], size: int, fmt: str | None = None) -> Iterator[Any]:
+        for part in partitions(paths, size, fmt):
+            pulled.append(1)
+            yield part
+
+    monkeypatch.setattr(partitions_module, "partitions", counted)
+
+    def ahead_of_each_stored(cluster: LocalCluster, lead: int) -> list[int]:
+        """Partitions read but not yet stored, at each stored partition, with ``lead`` articles."""
+        monkeypatch.setattr(batch, "IN_FLIGHT_PER_WORKER", lead)
+        pulled.clear()
+        ahead: list[int] = []
+        with trucewatch.open(str(tmp_path / f"lead{lead}.db")) as tw:
+            report = tw.batch(
+                [jsonl],
+                scheduler=cluster.scheduler_address,
+                partition_size=4,
+                progress=lambda _: ahead.append(len(pulled) - len(ahead) - 1),
+            )
+        assert len(report.added) == 36
+        return ahead
+
+    # One worker process, so that what it holds is what the run keeps in flight.
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        # A lead of one article: a partition exceeds it, yet the worker has the next one at hand.
+        assert ahead_of_each_stored(cluster, 1) == [1] * 8 + [0]
+        # A lead of twelve articles is three partitions of four: two wait while one is stored.
+        assert ahead_of_each_stored(cluster, 12) == [2] * 7 + [1, 0]
+
+
 def test_a_dask_run_from_the_command_line_reports_its_own_results_not_dask_s_chatter(
     corpus: tuple[Path, Path, list[dict[str, Any]]], tmp_path: Path
 ) -> None:
