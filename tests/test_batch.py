@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +30,17 @@ WORKERS = 2
 def command_line(db: Path, *args: str) -> list[str]:
     """The trucewatch command line, run as a process of its own, on the database ``db``."""
     return [sys.executable, "-m", "trucewatch", "--db", str(db), *args]
+
+
+def counting(pulled: list[int]) -> Callable[[Iterable[str], int, str | None], Iterator[Any]]:
+    """``partitions`` noting in ``pulled`` each partition it reads (to count those in flight)."""
+
+    def counted(paths: Iterable[str], size: int, fmt: str | None = None) -> Iterator[Any]:
+        for part in partitions(paths, size, fmt):
+            pulled.append(1)
+            yield part
+
+    return counted
 
 
 @pytest.fixture(scope="module")
@@ -68,12 +79,7 @@ def test_dask_local_cluster_run_equals_a_single_process_run(
     jsonl, files, _ = corpus
     pulled: list[int] = []
 
-    def counted(paths: Iterable[str], size: int, fmt: str | None = None) -> Iterator[Any]:
-        for part in partitions(paths, size, fmt):
-            pulled.append(1)
-            yield part
-
-    monkeypatch.setattr(partitions_module, "partitions", counted)  # what Trucewatch.batch reads
+    monkeypatch.setattr(partitions_module, "partitions", counting(pulled))  # what Trucewatch.batch reads
     # A lead of three partitions of 20 a worker: the whole corpus would fit in the real one.
     monkeypatch.setattr(batch, "IN_FLIGHT_PER_WORKER", 60)
     ahead: list[int] = []  # partitions read but not yet stored, at each stored partition
@@ -102,12 +108,7 @@ def test_a_dask_worker_holds_the_lead_in_articles_and_two_partitions_at_least(
     jsonl = generated.write_jsonl(tmp_path / "small.jsonl", rows[:36])  # nine partitions of four
     pulled: list[int] = []
 
-    def counted(paths: Iterable[str], size: int, fmt: str | None = None) -> Iterator[Any]:
-        for part in partitions(paths, size, fmt):
-            pulled.append(1)
-            yield part
-
-    monkeypatch.setattr(partitions_module, "partitions", counted)
+    monkeypatch.setattr(partitions_module, "partitions", counting(pulled))
 
     def ahead_of_each_stored(cluster: LocalCluster, lead: int) -> list[int]:
         """Partitions read but not yet stored, at each stored partition, with ``lead`` articles."""
