@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +32,21 @@ def command_line(db: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "trucewatch", "--db", str(db), *args]
 
 
-def counting(pulled: list[int]) -> Callable[[Iterable[str], int, str | None], Iterator[Any]]:
-    """``partitions`` noting in ``pulled`` each partition it reads (to count those in flight)."""
+class InFlight:
+    """Partitions read but not yet stored, noted at each stored partition: patch ``partitions``
+    in for the one the run reads, and hand ``progress`` to the run."""
 
-    def counted(paths: Iterable[str], size: int, fmt: str | None = None) -> Iterator[Any]:
+    def __init__(self) -> None:
+        self.read = 0
+        self.ahead: list[int] = []
+
+    def partitions(self, paths: Iterable[str], size: int, fmt: str | None = None) -> Iterator[Any]:
         for part in partitions(paths, size, fmt):
-            pulled.append(1)
+            self.read += 1
             yield part
 
-    return counted
+    def progress(self, _: api.IngestReport) -> None:
+        self.ahead.append(self.read - len(self.ahead) - 1)
 
 
 @pytest.fixture(scope="module")
@@ -77,12 +83,10 @@ def test_dask_local_cluster_run_equals_a_single_process_run(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     jsonl, files, _ = corpus
-    pulled: list[int] = []
-
-    monkeypatch.setattr(partitions_module, "partitions", counting(pulled))  # what Trucewatch.batch reads
+    flight = InFlight()
+    monkeypatch.setattr(partitions_module, "partitions", flight.partitions)  # what Trucewatch.batch reads
     # A lead of three partitions of 20 a worker: the whole corpus would fit in the real one.
     monkeypatch.setattr(batch, "IN_FLIGHT_PER_WORKER", 60)
-    ahead: list[int] = []  # partitions read but not yet stored, at each stored partition
     db = tmp_path / "dask.db"
     with trucewatch.open(str(db)) as tw:
         report = tw.batch(
@@ -90,10 +94,10 @@ def test_dask_local_cluster_run_equals_a_single_process_run(
             dask=True,
             workers=WORKERS,
             partition_size=20,
-            progress=lambda _: ahead.append(len(pulled) - len(ahead) - 1),
+            progress=flight.progress,
         )
     assert len(report.added) > 200 and [r.source for r in report.rejected] == [f"{jsonl}:201"]
-    assert max(ahead) <= 3 * WORKERS  # partitions are read as results come back, not all at once
+    assert max(flight.ahead) <= 3 * WORKERS  # partitions are read as results come back, not all at once
     together, alone = snapshot(str(db)), snapshot(str(plain))
     assert together["event_clusters"] and together["ceasefires"] and together["article_signatures"]
     assert together == alone
@@ -106,24 +110,21 @@ def test_a_dask_worker_holds_the_lead_in_articles_and_two_partitions_at_least(
 
     _, _, rows = corpus
     jsonl = generated.write_jsonl(tmp_path / "small.jsonl", rows[:36])  # nine partitions of four
-    pulled: list[int] = []
-
-    monkeypatch.setattr(partitions_module, "partitions", counting(pulled))
 
     def ahead_of_each_stored(cluster: LocalCluster, lead: int) -> list[int]:
         """Partitions read but not yet stored, at each stored partition, with ``lead`` articles."""
         monkeypatch.setattr(batch, "IN_FLIGHT_PER_WORKER", lead)
-        pulled.clear()
-        ahead: list[int] = []
+        flight = InFlight()
+        monkeypatch.setattr(partitions_module, "partitions", flight.partitions)
         with trucewatch.open(str(tmp_path / f"lead{lead}.db")) as tw:
             report = tw.batch(
                 [jsonl],
                 scheduler=cluster.scheduler_address,
                 partition_size=4,
-                progress=lambda _: ahead.append(len(pulled) - len(ahead) - 1),
+                progress=flight.progress,
             )
         assert len(report.added) == 36
-        return ahead
+        return flight.ahead
 
     # One worker process, so that what it holds is what the run keeps in flight.
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
