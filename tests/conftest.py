@@ -1,4 +1,5 @@
-"""Shared fixtures: the example corpus, real SQLite files, and a database with the corpus ingested."""
+"""Shared fixtures: the example corpus, real SQLite files, a database with the corpus ingested,
+and the test news site."""
 
 from __future__ import annotations
 
@@ -9,6 +10,9 @@ import pytest
 
 import trucewatch
 from trucewatch.api import Trucewatch
+
+from . import testsite
+from .webserver import Server, serve
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "articles"
@@ -59,3 +63,11 @@ def corpus(corpus_db: Path) -> Iterator[Trucewatch]:
     """A workspace over the example corpus (read it, do not write to it)."""
     with trucewatch.open(str(corpus_db)) as tw:
         yield tw
+
+
+@pytest.fixture
+def site() -> Iterator[Server]:
+    """The test news site (``testsite``) on 127.0.0.1."""
+    for server in serve():
+        testsite.install(server)
+        yield server

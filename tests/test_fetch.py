@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,18 +16,8 @@ from trucewatch.errors import FetchError
 from trucewatch.ingest.fetch import Fetcher, FetchOptions
 
 from . import testsite
-from .webserver import Route, Server, serve
-
-# Short waits, so that the failures under test cost a second or two.
-FAST = FetchOptions(timeout=0.5, deadline=1.0, retries=1, backoff=0.05, host_interval=0.0)
-
-
-@pytest.fixture
-def site() -> Iterator[Server]:
-    """The test news site on 127.0.0.1."""
-    for server in serve():
-        testsite.install(server)
-        yield server
+from .testsite import FAST
+from .webserver import Route, Server
 
 
 def test_a_page_becomes_an_article_with_its_title_date_and_outlet(site: Server, db_path: Path) -> None:

@@ -7,27 +7,14 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 import trucewatch
-from trucewatch.ingest.fetch import FetchOptions
 
 from . import testsite
 from .dbsnap import snapshot
+from .testsite import FAST
 from .webserver import Server, serve
-
-FAST = FetchOptions(timeout=0.5, deadline=1.0, retries=1, backoff=0.05, host_interval=0.0)
-
-
-@pytest.fixture
-def site() -> Iterator[Server]:
-    """The test news site on 127.0.0.1."""
-    for server in serve():
-        testsite.install(server)
-        yield server
 
 
 def poll(db: Path, urls: list[str]) -> list[str]:

@@ -15,7 +15,12 @@ from __future__ import annotations
 import datetime as dt
 from email.utils import format_datetime
 
+from trucewatch.ingest.fetch import FetchOptions
+
 from .webserver import Route, Server, article_page, http_date, rss
+
+# Short waits, so that the failures under test cost a second or two.
+FAST = FetchOptions(timeout=0.5, deadline=1.0, retries=1, backoff=0.05, host_interval=0.0)
 
 ARTICLES = [
     (
