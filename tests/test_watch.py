@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import fcntl
 import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
+import pytest
+
 import trucewatch
+from trucewatch.ingest.watch import PollResult
 
 from . import testsite
 from .dbsnap import snapshot
@@ -121,3 +126,42 @@ def test_a_watch_killed_mid_run_resumes_to_what_an_uninterrupted_run_stores(
         assert snapshot(str(killed), tables) == snapshot(str(whole), tables)
         with trucewatch.open(str(killed)) as tw:
             assert tw.store.pending_refresh() == []
+
+
+def test_a_database_held_by_another_process_fails_the_poll_not_the_watch(
+    site: Server, db_path: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Another process holds the database while the watch rebuilds a new article's derived
+    rows and then saves the feed's state: the poll fails with a line, the watch goes on, and
+    the next poll leaves the database as a watch that never met the lock would."""
+    feed = site.url("/feed.xml")
+    config = tmp_path / "trucewatch.toml"
+    config.write_text("busy_timeout = 0.5\n", encoding="utf-8")
+    with trucewatch.open(str(db_path), config=config) as tw:
+        rounds = tw.watch([feed], 0.0, options=FAST)
+        assert next(rounds).line() == f"{feed}: 3 new, 3 stored, 0 already seen"
+        testsite.set_feed(site, 4, etag='"feed-v2"')
+        held: list[PollResult] = []
+        with Path(f"{db_path}.lock").open("a") as rebuild_lock:
+            fcntl.flock(rebuild_lock, fcntl.LOCK_EX)  # the watch stores the article, then waits
+            poll_thread = threading.Thread(target=lambda: held.append(next(rounds)), daemon=True)
+            poll_thread.start()
+            deadline = time.monotonic() + 60
+            while articles_in(db_path) < 4 and time.monotonic() < deadline:
+                time.sleep(0.05)
+            other = sqlite3.connect(db_path, isolation_level=None)
+            other.execute("BEGIN IMMEDIATE")  # another process's write transaction
+        poll_thread.join(60)  # the lock file closed: the rebuild meets the busy database
+        assert not poll_thread.is_alive()
+        [busy] = held
+        assert busy.line().startswith(f"{feed}: failed: ") and "locked by another process" in busy.line()
+        assert "1 stored articles wait for their derived rows" in caplog.text
+        queued = other.execute("select count(*) from refresh_queue").fetchone()[0]
+        assert queued == 1
+        other.execute("ROLLBACK")
+        other.close()
+        assert next(rounds).line() == f"{feed}: 0 new, 0 stored, 4 already seen"
+        rounds.close()
+    whole = tmp_path / "whole.db"
+    poll(whole, [feed])
+    assert snapshot(str(db_path)) == snapshot(str(whole))

@@ -22,7 +22,7 @@ import datetime as dt
 import json
 import logging
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO, TypeVar, cast
@@ -35,7 +35,7 @@ from trucewatch.analysis.report import html_brief, markdown_brief
 from trucewatch.analysis.sides import event_dyads
 from trucewatch.analysis.update import Changes, rebuild, refresh, touched
 from trucewatch.config import Settings, load_settings
-from trucewatch.errors import ConfigError, InputError, NotFound
+from trucewatch.errors import ConfigError, InputError, NotFound, StoreError
 from trucewatch.evaluation.acled import AcledReport
 from trucewatch.evaluation.acled import evaluate_acled as acled_evaluation
 from trucewatch.evaluation.seeds import DocOutput, SeedReport
@@ -373,9 +373,9 @@ class Trucewatch:
         interval: float = 900.0,
         once: bool = False,
         options: FetchOptions | None = None,
-    ) -> Iterator[PollResult]:
+    ) -> Generator[PollResult, None, None]:
         """Poll RSS/Atom feeds every ``interval`` seconds (one round when ``once``), storing each
-        new item's article; yields what each poll of each feed did.
+        new item's article; yields what each poll of each feed did (close it to stop).
 
         Feed state lives in the database and an item is marked seen with its article, so a
         watch stopped at any moment resumes where it was.
@@ -386,6 +386,21 @@ class Trucewatch:
         self.finish_pending()
         build_ahead(self.settings)  # a watch runs for days: it reads the structures, not builds them
 
+        pending = _Pending()
+
+        def rebuild_pending() -> None:
+            # The articles are stored and queued: a database busy or away while their derived
+            # rows are rebuilt must neither count them as failed nor end the watch. They stay
+            # pending, tried again after the next poll (and queued for the next start).
+            try:
+                pending.flush(self.store)
+            except StoreError as exc:
+                log.warning(
+                    "%d stored articles wait for their derived rows (%s); tried again after the next poll",
+                    len(pending.articles),
+                    exc,
+                )
+
         def store_item(article: Article, item: FeedItem) -> str:
             [result] = cached_pipeline(self.settings).run([article])
             if isinstance(result, Rejection):
@@ -393,14 +408,16 @@ class Trucewatch:
                 return "rejected"
             outcome = self.store.save(result, item=item)
             if outcome != "unchanged":
-                pending = _Pending()
                 pending.add([result])
-                pending.flush(self.store)
+                rebuild_pending()
             return outcome
 
         with Fetcher(options) as fetcher:
             watcher = Watcher(fetcher, self.store, store_item, self.read_options())
-            yield from watcher.run(feeds, interval, once)
+            for result in watcher.run(feeds, interval, once):
+                if pending.articles:
+                    rebuild_pending()
+                yield result
 
     def batch(
         self,

@@ -11,9 +11,11 @@ One poll of a feed (:meth:`Watcher.poll`):
 5. only when no item is left to retry are the feed's new validators saved, so that an item
    whose page failed is tried again at the next poll instead of hiding behind a 304.
 
-A feed that is down, answers garbage or hangs costs one log line, never the watch. Because
-items are marked seen with their article and validators are saved last, a watch killed at
-any moment and started again stores nothing twice and loses nothing.
+A feed that is down, answers garbage or hangs costs one log line, never the watch; so does a
+database that is busy or away (a PostgreSQL server restarting, a SQLite file another process
+holds longer than the busy timeout): the poll fails and the next one takes up what is left.
+Because items are marked seen with their article and validators are saved last, a watch killed
+at any moment and started again stores nothing twice and loses nothing.
 """
 
 from __future__ import annotations
@@ -138,6 +140,12 @@ class Watcher:
 
     def poll(self, url: str) -> PollResult:
         """One poll of one feed; problems come back in the result, never as exceptions."""
+        try:
+            return self._poll(url)
+        except StoreError as exc:  # its state could not be read or kept: the next poll redoes it
+            return PollResult(url, "failed", problem=str(exc))
+
+    def _poll(self, url: str) -> PollResult:
         old = self.state.feed_state(url) or FeedState(url)
         headers = {}
         if old.etag:
