@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
+from sqlalchemy.engine import make_url
 
 
 def bindir() -> Path | None:
@@ -73,6 +74,15 @@ def running(binaries: Path) -> Iterator[str]:
             _run(_as_server_user([*pg_ctl, "-m", "immediate", "-w", "stop"]))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def restart(template: str) -> None:
+    """Restart the server of ``template`` (as ``running`` started it): every connection to it
+    is cut, as when an administrator restarts a team's server."""
+    folder = make_url(template.format(db="postgres")).query["host"]
+    binaries = bindir()
+    assert binaries is not None, "a server is running, so its binaries exist"
+    _run(_as_server_user([str(binaries / "pg_ctl"), "-D", f"{folder}/data", "-m", "fast", "-w", "restart"]))
 
 
 def create_database(template: str, name: str) -> str:

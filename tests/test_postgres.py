@@ -21,9 +21,11 @@ import trucewatch
 from trucewatch.config import database_url
 from trucewatch.store.schema import metadata
 
-from . import generated, pgserver
+from . import generated, pgserver, testsite
 from .conftest import EXAMPLES
 from .dbsnap import snapshot
+from .testsite import FAST
+from .webserver import Server
 
 _names = itertools.count()
 
@@ -89,3 +91,20 @@ def test_three_processes_ingesting_overlapping_inputs_store_each_article_once(
     assert len(together["articles"]) == len({r["text"] for r in rows})
     assert together == alone
     assert together["refresh_queue"] == []
+
+
+def test_a_watch_goes_on_through_a_server_restart_without_a_failed_poll(
+    pg_server: str, pg_db: str, site: Server
+) -> None:
+    """A team's server restarted between two polls: the watch's pooled connections are cut, and
+    it takes new ones instead of failing a poll on each dead one."""
+    feed = site.url("/feed.xml")
+    with trucewatch.open(pg_db) as tw:
+        rounds = tw.watch([feed], 0.0, options=FAST)
+        assert next(rounds).line() == f"{feed}: 3 new, 3 stored, 0 already seen"
+        pgserver.restart(pg_server)
+        testsite.set_feed(site, 4, etag='"feed-v2"')
+        assert next(rounds).line() == f"{feed}: 1 new, 1 stored, 3 already seen"
+        rounds.close()
+        assert len(tw.articles()) == 4
+        assert tw.store.pending_refresh() == []

@@ -795,6 +795,11 @@ def open_store(url: str, busy_timeout: float = DEFAULT_BUSY_TIMEOUT, migrate_sch
             except OSError as exc:
                 raise StoreError(f"{parsed.database}: cannot create folder {folder}: {exc.strerror}") from exc
         kwargs["connect_args"] = {"timeout": busy_timeout}
+    elif parsed.get_backend_name() == "postgresql":
+        # A server restarted cuts every pooled connection; a watch or the web API holds its pool
+        # for days. Pinging a connection as it is taken (one round trip) replaces a dead one
+        # instead of failing the next poll or request on it.
+        kwargs["pool_pre_ping"] = True
     try:
         engine = create_engine(url, **kwargs)
     except Exception as exc:
