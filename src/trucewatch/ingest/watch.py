@@ -14,9 +14,8 @@ One poll of a feed (:meth:`Watcher.poll`):
 A feed that is down, answers garbage or hangs costs one log line, never the watch; so does a
 database that is busy or away (a PostgreSQL server down or restarting mid-poll, a SQLite file
 another process holds longer than the busy timeout): the poll fails and the next one takes up
-what is left.
-Because items are marked seen with their article and validators are saved last, a watch killed
-at any moment and started again stores nothing twice and loses nothing.
+what is left. Because items are marked seen with their article and validators are saved last,
+a watch killed at any moment and started again stores nothing twice and loses nothing.
 """
 
 from __future__ import annotations
