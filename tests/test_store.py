@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import shutil
 import sqlite3
 import threading
@@ -100,6 +101,27 @@ def test_ingesting_twice_stores_once(db_path: Path) -> None:
     assert second.added == [] and sorted(second.unchanged) == sorted(first.added)
     assert counts(db_path) == before
     assert before["sentences"] > before["articles"] > 0 and before["mentions"] > 0
+
+
+def test_an_article_twice_in_one_input_is_stored_once_as_its_first_copy_says(
+    db_path: Path, tmp_path: Path
+) -> None:
+    other = "Israeli jets struck targets in Gaza City on Tuesday, the Israeli military said."
+    wire = tmp_path / "wire.jsonl"
+    rows = [(TEXT, "First Wire"), (other, "Second Wire"), (TEXT, "Third Wire")]
+    wire.write_text("".join(json.dumps({"text": t, "outlet": o}) + "\n" for t, o in rows), encoding="utf-8")
+    alone = tmp_path / "alone.db"
+    with trucewatch.open(str(alone)) as tw:
+        tw.ingest_text(TEXT, outlet="First Wire")
+        tw.ingest_text(other, outlet="Second Wire")
+    with trucewatch.open(str(db_path)) as tw:
+        report = tw.ingest([wire])
+        assert len(report.added) == 2 and report.unchanged == [report.added[0]]
+        assert sorted(str(a.outlet) for a in tw.articles()) == ["First Wire", "Second Wire"]
+        again = tw.ingest([wire], replace=True)
+        assert sorted(again.replaced) == sorted(report.added) and again.unchanged == [report.added[0]]
+    assert counts(db_path) == counts(alone)
+    assert snapshot(str(db_path), drop={"source"}) == snapshot(str(alone), drop={"source"})
 
 
 def test_reprocessing_replaces_in_place_with_the_same_result(db_path: Path) -> None:

@@ -182,7 +182,7 @@ class Store(FeedStore, ReportStore, EscalationStore):
         """
         article = parsed.article
         with self._errors(f"store article {article.id} ({article.source})"), self.engine.begin() as conn:
-            outcome = self._save_in(conn, parsed, replace)
+            [outcome] = self._save_in(conn, [parsed], replace)
             if item is not None:
                 self._mark_seen(conn, item, outcome, article.id)
         return outcome
@@ -197,43 +197,75 @@ class Store(FeedStore, ReportStore, EscalationStore):
         (PostgreSQL ended one with "deadlock detected"). In one order, one of them goes first."""
         by_id = sorted(range(len(batch)), key=lambda i: batch[i].article.id)
         with self._errors(f"store {len(batch)} articles"), self.engine.begin() as conn:
-            outcomes = {i: self._save_in(conn, batch[i], replace) for i in by_id}
-        return [outcomes[i] for i in range(len(batch))]
+            outcomes = self._save_in(conn, [batch[i] for i in by_id], replace)
+        in_order: list[SaveOutcome] = ["unchanged"] * len(batch)
+        for i, outcome in zip(by_id, outcomes, strict=True):
+            in_order[i] = outcome
+        return in_order
 
-    def _save_in(self, conn: Connection, parsed: ParsedArticle, replace: bool) -> SaveOutcome:
-        article = parsed.article
-        exists = conn.execute(select(articles.c.id).where(articles.c.id == article.id)).first()
-        if exists and not replace:
-            return "unchanged"
-        if exists:
-            self._delete(conn, article.id)
-        # RETURNING tells whether the row went in; rowcount does not on every driver (psycopg: -1)
-        insert_article = self._insert_ignoring(articles, ["id"]).returning(articles.c.id)
-        if conn.execute(insert_article, _article_row(article, parsed.countries)).first() is None:
-            return "unchanged"  # another process stored it between our check and insert
-        self._insert_children(conn, parsed)
-        conn.execute(self._insert_ignoring(refresh_queue, ["article_id"]), [{"article_id": article.id}])
-        return "replaced" if exists else "added"
+    def _save_in(self, conn: Connection, batch: Sequence[ParsedArticle], replace: bool) -> list[SaveOutcome]:
+        """Store ``batch`` in the transaction ``conn``, in its order; the outcome of each article
+        (an article twice in the batch is stored once).
 
-    def _insert_children(self, conn: Connection, parsed: ParsedArticle) -> None:
-        aid = parsed.article.id
-        if parsed.sentences:
-            conn.execute(
-                insert(sentences),
-                [
-                    {"article_id": aid, "idx": s.index, "start": s.start, "end": s.end, "text": s.text}
-                    for s in parsed.sentences
-                ],
-            )
-        if parsed.mentions:
-            conn.execute(insert(mentions), [_mention_row(aid, m) for m in parsed.mentions])
-        if parsed.events:
-            conn.execute(insert(events), [_event_row(e) for e in parsed.events])
-            rows = [row for e in parsed.events for row in _participant_rows(e)]
-            if rows:
-                conn.execute(insert(event_actors), rows)
-        if parsed.ceasefires:
-            conn.execute(insert(ceasefire_mentions), [_ceasefire_row(c) for c in parsed.ceasefires])
+        One statement a table for the whole batch, not one per article: on PostgreSQL each
+        statement is a round trip to the server. Storing 640 parsed articles in batches of 16
+        took 10.8 to 11.8 ms an article statement by statement, 8.5 to 9.0 this way (SQLite: 4
+        either way)."""
+        ids = [p.article.id for p in batch]
+        existing: set[str] = set()
+        for part in chunks(sorted(set(ids))):
+            existing.update(conn.execute(select(articles.c.id).where(articles.c.id.in_(part))).scalars())
+        todo: list[ParsedArticle] = []  # the first copy of each article to store
+        taken: set[str] = set() if replace else set(existing)
+        for parsed in batch:
+            if parsed.article.id not in taken:
+                taken.add(parsed.article.id)
+                todo.append(parsed)
+        if replace:
+            for aid in sorted(existing):
+                self._delete(conn, aid)
+        inserted: set[str] = set()
+        if todo:
+            # RETURNING tells which rows went in (another process may have stored some since
+            # the check above); rowcount does not on every driver (psycopg: -1)
+            insert_articles = self._insert_ignoring(articles, ["id"]).returning(articles.c.id)
+            rows = [_article_row(p.article, p.countries) for p in todo]
+            inserted.update(conn.execute(insert_articles, rows).scalars())
+        new = [p for p in todo if p.article.id in inserted]
+        if new:
+            self._insert_children(conn, new)
+            queued = [{"article_id": p.article.id} for p in new]
+            conn.execute(self._insert_ignoring(refresh_queue, ["article_id"]), queued)
+        outcomes: list[SaveOutcome] = []
+        for aid in ids:
+            if aid not in inserted:
+                outcomes.append("unchanged")
+            else:
+                outcomes.append("replaced" if aid in existing else "added")
+                inserted.discard(aid)  # a second copy in the batch was not stored again
+        return outcomes
+
+    def _insert_children(self, conn: Connection, batch: Sequence[ParsedArticle]) -> None:
+        """The sentences, mentions, events and ceasefire statements of newly stored articles."""
+        sentence_rows = [
+            {"article_id": p.article.id, "idx": s.index, "start": s.start, "end": s.end, "text": s.text}
+            for p in batch
+            for s in p.sentences
+        ]
+        if sentence_rows:
+            conn.execute(insert(sentences), sentence_rows)
+        mention_rows = [_mention_row(p.article.id, m) for p in batch for m in p.mentions]
+        if mention_rows:
+            conn.execute(insert(mentions), mention_rows)
+        all_events = [e for p in batch for e in p.events]
+        if all_events:
+            conn.execute(insert(events), [_event_row(e) for e in all_events])
+            participants = [row for e in all_events for row in _participant_rows(e)]
+            if participants:
+                conn.execute(insert(event_actors), participants)
+        statements = [_ceasefire_row(c) for p in batch for c in p.ceasefires]
+        if statements:
+            conn.execute(insert(ceasefire_mentions), statements)
 
     def _delete(self, conn: Connection, article_id: str) -> None:
         ids = select(events.c.id).where(events.c.article_id == article_id)
