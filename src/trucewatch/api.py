@@ -166,7 +166,11 @@ class _Pending:
         )
 
     def flush(self, store: Store) -> None:
-        """Rebuild what the gathered articles touch (each article leaves the refresh queue)."""
+        """Rebuild what the gathered articles touch (each article leaves the refresh queue).
+
+        The gathered set is cleared only after the rebuild succeeds: when ``refresh`` raises
+        (a database busy or gone), the articles stay gathered, so that ``watch`` can try them
+        again after its next poll. Clearing them in a ``finally`` would lose that retry."""
         if self.articles:
             started = time.monotonic()
             refresh(store, self.dyads, self.articles, self.keys)
