@@ -8,6 +8,7 @@ import json
 import random
 from pathlib import Path
 
+import sqlalchemy as sa
 from pytest import MonkeyPatch
 from typer.testing import CliRunner
 
@@ -18,6 +19,7 @@ from trucewatch.analysis.update import refresh, touched
 from trucewatch.cli import app
 from trucewatch.model import Article, EventDate, ParsedArticle, Sentence
 from trucewatch.store import ReportRow
+from trucewatch.store.schema import event_clusters
 
 from .builders import event, place, state
 from .dbsnap import snapshot
@@ -122,7 +124,8 @@ def synthetic_articles(seed: int, count: int = 40) -> list[ParsedArticle]:
     """Articles of hand-built events: a few dyads, towns and days, precise and loose dates."""
     rng = random.Random(seed)
     sides = [("ISR", "LBN"), ("RUS", "UKR")]
-    towns = [place("Tyre", "LBN"), place("Sidon", "LBN"), None]
+    # Tyre also put in Cyprus: one happening's reports can differ on its country
+    towns = [place("Tyre", "LBN"), place("Sidon", "LBN"), None, place("Tyre", "LBN"), place("Tyre", "CYP")]
     out = []
     for n in range(count):
         aid = f"{n:016x}"
@@ -190,6 +193,38 @@ def test_happenings_equal_a_fresh_build_whatever_the_order(tmp_path: Path, monke
     assert len(builds[0]["event_clusters"]) < len(builds[0]["event_reports"])
     groups = {json.loads(r)["group_id"] for r in builds[0]["article_signatures"]}
     assert len(groups) == 3
+
+
+def test_clusters_stored_before_tallies_are_recounted_when_they_gain_reports(tmp_path: Path) -> None:
+    # A database from before migration 0008 has clusters without a tally: one that gains a
+    # report cannot be summed from its stored row, and must come out as a fresh build's.
+    articles = synthetic_articles(5)
+    with trucewatch.open(str(tmp_path / "upgraded.db")) as tw:
+        for parsed in articles[:30]:
+            tw.store.save(parsed)
+        tw.finish_pending()
+        with tw.store.engine.begin() as conn:
+            conn.execute(sa.update(event_clusters).values(tally=None))
+            counts = conn.execute(sa.select(event_clusters.c.id, event_clusters.c.reports))
+            before = {r.id: r.reports for r in counts}
+        for parsed in articles[30:]:
+            tw.store.save(parsed)
+            tw.finish_pending()
+        with tw.store.engine.connect() as conn:
+            after = conn.execute(
+                sa.select(event_clusters.c.id, event_clusters.c.reports, event_clusters.c.tally)
+            ).all()
+    grown = [r for r in after if r.id in before and r.reports > before[r.id]]
+    assert grown and all(r.tally is not None for r in grown)
+    with trucewatch.open(str(tmp_path / "fresh.db")) as tw:
+        for parsed in articles:
+            tw.store.save(parsed)
+        tw.rebuild()
+    tables = {"event_reports", "event_clusters"}
+    untouched = {"tally"}  # clusters that gained nothing keep no tally
+    assert snapshot(str(tmp_path / "upgraded.db"), tables, untouched) == snapshot(
+        str(tmp_path / "fresh.db"), tables, untouched
+    )
 
 
 def test_a_replaced_article_whose_events_change_key_or_lose_their_date_equals_a_fresh_build(

@@ -38,7 +38,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from functools import cache, lru_cache
 from itertools import chain
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -326,7 +326,8 @@ def refresh_reports(store: Store, article_ids: set[str], new: list[ReportRow]) -
     # Undated reports last: each is a cluster of its own, named by its event alone, and that
     # cluster must outlive the pass of the key the event had before, which drops it.
     undated = assign([r for r in new if r.day is None], {r.event_id for r in new if r.day is None})
-    alone = _cluster_rows(store, {r.cluster_id for r in undated}, {r.event_id: r for r in undated}, replaced)
+    alone_ids = {r.cluster_id for r in undated}
+    alone = _cluster_rows(store, alone_ids, {r.event_id: r for r in undated}, replaced, alone_ids)
     keys = (_key_changes(store, key, *by_key[key], replaced) for key in sorted(by_key))
     store.replace_reports({r.event_id for r in old}, chain(keys, [(undated, alone)]))
 
@@ -342,6 +343,7 @@ def _key_changes(
     whole history; the stored rows of consecutive slices are read some :data:`READ_ROWS` at a time.
     """
     affected = {r.cluster_id for r in old}
+    whole = set(affected)  # clusters to sum from all their reports (see _cluster_rows)
     changed: dict[str, ReportRow] = {}
     arriving: dict[dt.date, list[ReportRow]] = defaultdict(list)
     for r in new:
@@ -368,9 +370,10 @@ def _key_changes(
                     # rewriting every cluster of the windows cost half of a large ingest
                     changed[r.event_id] = r
                     affected.add(r.cluster_id)
-                    if before is not None:
+                    if before is not None:  # a stored report moves: both clusters are recounted
                         affected.add(before.cluster_id)
-    return list(changed.values()), _cluster_rows(store, affected, changed, replaced)
+                        whole |= {before.cluster_id, r.cluster_id}
+    return list(changed.values()), _cluster_rows(store, affected, changed, replaced, whole)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -410,70 +413,187 @@ def _slices(first: dt.date, last: dt.date) -> list[tuple[dt.date, dt.date]]:
 
 
 def _cluster_rows(
-    store: Store, affected: set[str], changed: dict[str, ReportRow], replaced: set[str]
+    store: Store, affected: set[str], changed: dict[str, ReportRow], replaced: set[str], whole: set[str]
 ) -> Iterator[tuple[str, dict[str, Any] | None]]:
     """The new row of each affected cluster (None: it has no report left), a few hundred
-    clusters at a time: a large rebuild affects most clusters of the database."""
+    clusters at a time: a large rebuild affects most clusters of the database.
+
+    A cluster not in ``whole`` loses no report and gains only reports of the refreshed
+    articles, none of which it held before (one that held a report of theirs loses it): stored
+    with a tally, it is summed from that and the new reports alone. A refresh of 7,000 articles
+    onto 100,000 adds reports to most clusters of its days, and summing each from all its
+    reports again read the whole table.
+    """
     moved: dict[str, list[ReportRow]] = defaultdict(list)
     for r in changed.values():
         moved[r.cluster_id].append(r)
     for part in chunks(sorted(affected), CLUSTERS_AT_ONCE):
+        stored = store.cluster_tallies(cid for cid in part if cid not in whole)
         members: dict[str, list[ReportRow]] = {cid: list(moved.get(cid, ())) for cid in part}
-        for r in store.reports_in_clusters(part):
+        for r in store.reports_in_clusters(cid for cid in part if cid not in stored):
             if r.event_id not in replaced and r.event_id not in changed:
                 members[r.cluster_id].append(r)
         infos = {i.event_id: i for i in store.report_infos(r.event_id for rs in members.values() for r in rs)}
-        firsts = {cid: _first(rs, infos) for cid, rs in members.items() if rs}
-        sentences = store.event_sentences(firsts.values())
-        for cid, rs in members.items():
-            if not rs:
+        tallies = {cid: tally_of(rs, infos) for cid, rs in members.items() if rs}
+        leads: dict[str, tuple[str, str]] = {}  # a stored cluster's first report and its sentence
+        for cid, (place, record, counts) in stored.items():
+            first = record["first_report"]
+            leads[cid] = (first["event_id"], first["sentence"])
+            kept = stored_tally(place, record, counts)
+            tallies[cid] = kept.add(tallies[cid]) if cid in tallies else kept
+        sentences = store.event_sentences(
+            t.lead.event_id for cid, t in tallies.items() if leads.get(cid, ("", ""))[0] != t.lead.event_id
+        )
+        for cid in part:
+            if (t := tallies.get(cid)) is None:
                 yield cid, None
             else:
-                yield cid, cluster_row(cid, rs, infos, firsts[cid], sentences.get(firsts[cid], ""))
+                lead, sentence = leads.get(cid, ("", ""))
+                if lead != t.lead.event_id:
+                    sentence = sentences.get(t.lead.event_id, "")
+                yield cid, cluster_row(cid, t, sentence)
 
 
-def _first(rows: list[ReportRow], infos: dict[str, ReportInfo]) -> str:
-    """The earliest report: by its article's publication time, then event id."""
-    return min(
-        rows,
-        key=lambda r: (
-            infos[r.event_id].published is None,
-            infos[r.event_id].published or dt.datetime.min,
-            r.event_id,
-        ),
-    ).event_id
+class _Lead(NamedTuple):
+    """A report as a candidate first report: ordered by its article's publication time (the
+    undated last), then event id."""
+
+    undated: bool
+    when: dt.datetime
+    event_id: str
+    article_id: str
+    outlet: str | None
+    published: dt.datetime | None
 
 
-def cluster_row(
-    cluster_id: str, rows: list[ReportRow], infos: dict[str, ReportInfo], first: str, sentence: str
-) -> dict[str, Any]:
-    """The stored row of one cluster: the happening with all its reports summarised."""
+def _lead(info: ReportInfo) -> _Lead:
+    when = info.published
+    return _Lead(when is None, when or dt.datetime.min, info.event_id, info.article_id, info.outlet, when)
+
+
+@dataclasses.dataclass(frozen=True)
+class Tally:
+    """What a cluster's row sums up of its reports, in a form whose parts add up: the tally of
+    two sets of reports from different articles is the sum of theirs (:meth:`add`)."""
+
+    head: tuple[bool, bool, str, str]  # the happening's subject: the report that names most
+    category: str
+    factual: bool
+    anchor: dt.date | None
+    reports: int
+    articles: int
+    modes: frozenset[str]
+    outlets: frozenset[str]
+    names: Counter[str]
+    countries: Counter[str]
+    statuses: Counter[str]
+    lead: _Lead
+    figures: dict[tuple[int | None, int | None], tuple[int, frozenset[str]]]  # reports, outlets
+
+    def add(self, other: Tally) -> Tally:
+        """The tally of both sets of reports, which come from different articles."""
+        figures = dict(self.figures)
+        for given, (n, outlets) in other.figures.items():
+            had, were = figures.get(given, (0, frozenset()))
+            figures[given] = (had + n, were | outlets)
+        return dataclasses.replace(
+            self,
+            head=max(self.head, other.head),
+            reports=self.reports + other.reports,
+            articles=self.articles + other.articles,
+            modes=self.modes | other.modes,
+            outlets=self.outlets | other.outlets,
+            names=self.names + other.names,
+            countries=self.countries + other.countries,
+            statuses=self.statuses + other.statuses,
+            lead=min(self.lead, other.lead),
+            figures=figures,
+        )
+
+
+def _head(dyad: str, place: str) -> tuple[bool, bool, str, str]:
+    """The order in which a cluster's reports give its subject: both sides and a place first."""
+    return ("|" in dyad, bool(place), dyad, place)
+
+
+def tally_of(rows: list[ReportRow], infos: dict[str, ReportInfo]) -> Tally:
+    """The tally of one cluster's reports (all of one key and anchor)."""
     reports = [infos[r.event_id] for r in rows]
-    outlets = sorted({i.outlet for i in reports if i.outlet})
-    published = [i.published for i in reports if i.published]
-    names = Counter(i.location_name for i in reports if i.location_name)
-    countries = Counter(i.location_country for i in reports if i.location_country)
-    figures: dict[tuple[int | None, int | None], list[ReportInfo]] = defaultdict(list)
+    head = max(rows, key=lambda r: _head(r.dyad, r.place))
+    figures: dict[tuple[int | None, int | None], tuple[int, frozenset[str]]] = {}
     for i in reports:
         if i.killed is not None or i.injured is not None:
-            figures[(i.killed, i.injured)].append(i)
-    head = max(rows, key=lambda r: ("|" in r.dyad, bool(r.place), r.dyad, r.place))  # the happening's subject
-    anchor = head.anchor
-    lead = infos[first]
+            n, outlets = figures.get((i.killed, i.injured), (0, frozenset()))
+            figures[(i.killed, i.injured)] = (n + 1, outlets | ({i.outlet} if i.outlet else frozenset()))
+    return Tally(
+        head=_head(head.dyad, head.place),
+        category=head.category,
+        factual=head.factual,
+        anchor=head.anchor,
+        reports=len(rows),
+        articles=len({r.article_id for r in rows}),
+        modes=frozenset(i.mode for i in reports if i.mode),
+        outlets=frozenset(i.outlet for i in reports if i.outlet),
+        names=Counter(i.location_name for i in reports if i.location_name),
+        countries=Counter(i.location_country for i in reports if i.location_country),
+        statuses=Counter(i.status for i in reports),
+        lead=min(_lead(i) for i in reports),
+        figures=figures,
+    )
+
+
+def stored_tally(place: str, record: dict[str, Any], counts: dict[str, dict[str, int]]) -> Tally:
+    """The tally a stored cluster row was made from (its head place, record and tally column)."""
+    first = record["first_report"]
+    published = dt.datetime.fromisoformat(first["published"]) if first["published"] else None
+    return Tally(
+        head=_head(record["dyad"], place),
+        category=record["category"],
+        factual=record["factual"],
+        anchor=dt.date.fromisoformat(record["date"]) if record["date"] else None,
+        reports=record["reports"],
+        articles=record["articles"],
+        modes=frozenset(record["modes"]),
+        outlets=frozenset(record["outlets"]),
+        names=Counter(counts["names"]),
+        countries=Counter(counts["countries"]),
+        statuses=Counter(record["statuses"]),
+        lead=_Lead(
+            published is None,
+            published or dt.datetime.min,
+            first["event_id"],
+            first["article_id"],
+            first["outlet"],
+            published,
+        ),
+        figures={
+            (c["killed"], c["injured"]): (c["reports"], frozenset(c["outlets"])) for c in record["casualties"]
+        },
+    )
+
+
+def cluster_row(cluster_id: str, tally: Tally, sentence: str) -> dict[str, Any]:
+    """The stored row of one cluster: the happening with all its reports summarised, and the
+    counts a later report is added to (``tally``)."""
+    _, _, dyad, place = tally.head
+    lead = tally.lead
+    anchor = tally.anchor
+    figures = sorted(tally.figures.items(), key=lambda kv: (-kv[1][0], str(kv[0])))
     record = {
         "id": cluster_id,
-        "dyad": head.dyad,
-        "category": head.category,
-        "modes": sorted({i.mode for i in reports if i.mode}),
-        "factual": head.factual,
+        "dyad": dyad,
+        "category": tally.category,
+        "modes": sorted(tally.modes),
+        "factual": tally.factual,
         "date": anchor.isoformat() if anchor else None,
-        "place": _most_common(names),
-        "country": _most_common(countries),
-        "statuses": dict(sorted(Counter(i.status for i in reports).items())),
-        "reports": len(rows),
-        "articles": len({r.article_id for r in rows}),
-        "outlets": outlets,
-        "first_reported": min(published).isoformat() if published else None,
+        "place": _most_common(tally.names),
+        "country": _most_common(tally.countries),
+        "statuses": dict(sorted(tally.statuses.items())),
+        "reports": tally.reports,
+        "articles": tally.articles,
+        "outlets": sorted(tally.outlets),
+        # the earliest publication time is the first report's (the undated sort last)
+        "first_reported": lead.published.isoformat() if lead.published else None,
         "first_report": {
             "event_id": lead.event_id,
             "article_id": lead.article_id,
@@ -482,27 +602,26 @@ def cluster_row(
             "sentence": sentence,
         },
         "casualties": [
-            {
-                "killed": killed,
-                "injured": injured,
-                "reports": len(given),
-                "outlets": sorted({i.outlet for i in given if i.outlet}),
-            }
-            for (killed, injured), given in sorted(figures.items(), key=lambda kv: (-len(kv[1]), str(kv[0])))
+            {"killed": killed, "injured": injured, "reports": n, "outlets": sorted(outlets)}
+            for (killed, injured), (n, outlets) in figures
         ],
         "casualties_differ": len(figures) > 1,
     }
     return {
         "id": cluster_id,
-        "dyad": head.dyad,
-        "category": head.category,
-        "place": head.place,
+        "dyad": dyad,
+        "category": tally.category,
+        "place": place,
         "day": anchor,
-        "reports": record["reports"],
-        "articles": record["articles"],
-        "outlets": len(outlets),
-        "first_reported": min(published) if published else None,
+        "reports": tally.reports,
+        "articles": tally.articles,
+        "outlets": len(tally.outlets),
+        "first_reported": lead.published,
         "record": record,
+        "tally": {
+            "names": dict(sorted(tally.names.items())),
+            "countries": dict(sorted(tally.countries.items())),
+        },
     }
 
 

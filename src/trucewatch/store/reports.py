@@ -87,6 +87,10 @@ class ReportInfo:
     published: dt.datetime | None
 
 
+# A stored cluster as a refresh adds to it: its head place, record and tally.
+StoredCluster = tuple[str, dict[str, Any], dict[str, Any]]
+
+
 class ReportStore(StoreBase):
     """The duplicate and cluster part of the store."""
 
@@ -224,6 +228,18 @@ class ReportStore(StoreBase):
     def reports_in_clusters(self, cluster_ids: Iterable[str]) -> list[ReportRow]:
         """The stored reports of these clusters."""
         return self._reports_where(event_reports.c.cluster_id, cluster_ids)
+
+    def cluster_tallies(self, cluster_ids: Iterable[str]) -> dict[str, StoredCluster]:
+        """The head place, record and tally of each of these clusters that is stored with a tally."""
+        clusters = event_clusters.c
+        query = select(clusters.id, clusters.place, clusters.record, clusters.tally)
+        out: dict[str, StoredCluster] = {}
+        with self._errors("read event clusters"), self.engine.connect() as conn:
+            for part in chunks(sorted(set(cluster_ids))):
+                for r in conn.execute(query.where(event_clusters.c.id.in_(part))):
+                    if r.tally is not None:
+                        out[r.id] = (r.place, r.record, r.tally)
+        return out
 
     def _reports_where(self, column: Any, values: Iterable[str]) -> list[ReportRow]:
         out: list[ReportRow] = []

@@ -283,5 +283,9 @@ event_clusters = Table(
     Column("outlets", Integer, nullable=False),
     Column("first_reported", DateTime),
     Column("record", JSON, nullable=False),
+    # What the record leaves out but a later report needs added to it: how many reports name
+    # each place and country (see analysis/duplicates.py, Tally). NULL in clusters stored
+    # before migration 0008, which are summed from their reports when they next change.
+    Column("tally", JSON),
     Index("ix_event_clusters_day", "day"),
 )
