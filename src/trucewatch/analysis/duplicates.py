@@ -340,25 +340,34 @@ def _key_changes(
 
     A long region (a backlog spread over years touches every day) is recomputed
     :data:`SLICE_DAYS` at a time, so that a refresh holds a slice's reports, not the key's
-    whole history; the stored rows of consecutive slices are read some :data:`READ_ROWS` at a time.
+    whole history; the stored reports of consecutive slices are read some :data:`READ_ROWS` at
+    a time. They are read as groups (ReportGroup), each standing in :func:`assign` for the
+    reports that share its subject, day and cluster, and only a group that moves is read
+    report by report: a refresh onto a large database touches every day, whose reports are
+    many times its groups.
     """
     affected = {r.cluster_id for r in old}
     whole = set(affected)  # clusters to sum from all their reports (see _cluster_rows)
     changed: dict[str, ReportRow] = {}
+    moves: dict[tuple[Any, ...], ReportRow] = {}  # stored group -> where its reports go
     arriving: dict[dt.date, list[ReportRow]] = defaultdict(list)
     for r in new:
         if r.day is not None:
             arriving[r.day].append(r)
+    leaving = Counter(r.kind for r in old)
     key_days = {r.day for r in old if r.day is not None} | set(arriving)
     slices = _key_slices(key_days)
     counts = store.report_counts(key, {d for s in slices for d in s.read})
+    category, factual = key
     for batch in by_size(slices, lambda s: sum(counts.get(d, 0) for d in s.read), READ_ROWS):
-        # one query for the stored rows of several slices: a refresh of a few hundred
+        # one query for the stored groups of several slices: a refresh of a few hundred
         # articles over a long backlog reads thousands of short stretches of days
         stored_on: dict[dt.date, list[ReportRow]] = defaultdict(list)
-        for r in store.report_rows(key, {d for s in batch for d in s.read}):
-            if r.event_id not in replaced and r.day is not None:
-                stored_on[r.day].append(r)
+        for g in store.report_groups(key, {d for s in batch for d in s.read}):
+            if g.reports > leaving[g.kind]:  # some of its reports stay
+                # named by what its reports share, which no event id can be
+                stand_in = ReportRow(f"group {g.kind}", "", g.dyad, category, factual, *g.kind[1:])
+                stored_on[g.day].append(stand_in)
         for s in batch:
             stored = {r.event_id: r for d in s.read for r in stored_on.get(d, ())}
             rows = [*stored.values(), *(r for d in s.read for r in arriving.get(d, ()))]
@@ -368,11 +377,16 @@ def _key_changes(
                 if r.day and s.lo <= r.day <= s.hi and before != r:
                     # only a cluster that gains, loses or changes a report is written again:
                     # rewriting every cluster of the windows cost half of a large ingest
-                    changed[r.event_id] = r
                     affected.add(r.cluster_id)
-                    if before is not None:  # a stored report moves: both clusters are recounted
+                    if before is None:
+                        changed[r.event_id] = r
+                    else:  # a stored group moves: both clusters are recounted
+                        moves[before.kind] = r
                         affected.add(before.cluster_id)
                         whole |= {before.cluster_id, r.cluster_id}
+    for r in store.reports_in_clusters({kind[-1] for kind in moves}):
+        if r.event_id not in replaced and (to := moves.get(r.kind)) is not None:
+            changed[r.event_id] = dataclasses.replace(r, anchor=to.anchor, cluster_id=to.cluster_id)
     return list(changed.values()), _cluster_rows(store, affected, changed, replaced, whole)
 
 

@@ -10,7 +10,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, delete, func, insert, select, update
 
@@ -59,6 +59,11 @@ class ReportRow:
         """Between whom and where: what reports of one happening must agree on (or leave out)."""
         return (self.dyad, self.place)
 
+    @property
+    def kind(self) -> tuple[str, str, dt.date | None, bool, dt.date | None, str]:
+        """What it shares with the other reports of its group (see ReportGroup)."""
+        return (self.dyad, self.place, self.day, self.loose, self.anchor, self.cluster_id)
+
     def row(self) -> dict[str, Any]:
         """The stored row (``dataclasses.asdict`` deep-copies every value, and took a fifth of
         writing a rebuild's reports)."""
@@ -69,6 +74,25 @@ REPORT_COLUMNS = tuple(f.name for f in dataclasses.fields(ReportRow))
 # The stored reports' columns in the order of ReportRow's fields: a row read is made by
 # position, as naming each value cost a late refresh some 7 s in two million rows.
 _REPORTS = select(*(event_reports.c[name] for name in REPORT_COLUMNS))
+
+
+class ReportGroup(NamedTuple):
+    """Stored reports of one key that share their subject, day, kind of date, anchor and
+    cluster, and how many there are: a busy day holds hundreds of reports of a few dozen
+    subjects, and where they go depends on nothing else (analysis/duplicates.py, assign)."""
+
+    dyad: str
+    place: str
+    day: dt.date
+    loose: bool
+    anchor: dt.date | None
+    cluster_id: str
+    reports: int
+
+    @property
+    def kind(self) -> tuple[str, str, dt.date, bool, dt.date | None, str]:
+        """What its reports share."""
+        return (self.dyad, self.place, self.day, self.loose, self.anchor, self.cluster_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,14 +220,21 @@ class ReportStore(StoreBase):
         return sorted(groups.values(), key=lambda g: (-len(g), g[0]))
 
     # event clusters
-    def report_rows(self, key: tuple[str, bool], days: Iterable[dt.date]) -> list[ReportRow]:
-        """The stored reports with this key on these days."""
+    def report_groups(self, key: tuple[str, bool], days: Iterable[dt.date]) -> list[ReportGroup]:
+        """The stored reports with this key on these days, one row for each subject, day, kind of
+        date and cluster, with how many reports it holds."""
         category, factual = key
-        query = _REPORTS.where((event_reports.c.category == category) & (event_reports.c.factual == factual))
-        out: list[ReportRow] = []
+        c = event_reports.c
+        columns = (c.dyad, c.place, c.day, c.loose, c.anchor, c.cluster_id)
+        query = (
+            select(*columns, func.count())
+            .where((c.category == category) & (c.factual == factual))
+            .group_by(*columns)
+        )
+        out: list[ReportGroup] = []
         with self._errors("read event reports"), self.engine.connect() as conn:
             for part in chunks(sorted(set(days))):
-                out += [ReportRow(*r) for r in conn.execute(query.where(event_reports.c.day.in_(part)))]
+                out += [ReportGroup(*r) for r in conn.execute(query.where(c.day.in_(part)))]
         return out
 
     def report_counts(self, key: tuple[str, bool], days: Iterable[dt.date]) -> dict[dt.date, int]:
