@@ -23,6 +23,7 @@ from trucewatch.analysis.ceasefires import Change, Span, change_of, update_recor
 from trucewatch.analysis.claims import article_claims
 from trucewatch.analysis.duplicates import refresh_duplicates, refresh_reports, report_row
 from trucewatch.analysis.escalation import counted, daily_row, keys_of
+from trucewatch.collector import collector_paused
 from trucewatch.events.grammar import grammar
 from trucewatch.groups import by_size, chunks
 from trucewatch.model import Event, ParsedArticle
@@ -58,7 +59,7 @@ def touched(parsed: Iterable[ParsedArticle]) -> tuple[Changes, set[str], set[tup
 def refresh(store: Store, dyads: Changes, article_ids: set[str], keys: set[tuple[str, dt.date]]) -> None:
     """Rebuild the derived rows for these dyads, articles and keys, and take the articles off
     the refresh queue; under a lock, so that processes writing to one database take turns."""
-    with store.exclusive("refresh"):
+    with store.exclusive("refresh"), collector_paused():  # 160 s against 136 onto 100,000 articles
         _refresh(store, dyads, article_ids, keys)
 
 

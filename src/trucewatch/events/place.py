@@ -62,7 +62,6 @@ Moscow"), a country owning something ("a U.S. base"), the catalogue's organisati
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import logging
@@ -72,7 +71,6 @@ import unicodedata
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -88,6 +86,7 @@ from spacy.tokens import Doc, Span, Token
 
 from trucewatch.actors.catalogue import Catalogue, cached_catalogue
 from trucewatch.buildcache import Recipe, cached_build
+from trucewatch.collector import collector_paused
 from trucewatch.datafiles import load_model
 from trucewatch.errors import DataFileError
 from trucewatch.events.missions import Missions, cached_missions
@@ -337,7 +336,7 @@ class Gazetteer:
         catalogue = catalogue or cached_catalogue()
         files = [_read(path, catalogue) for path in (PLACES_FILE, *(Path(p) for p in extra_files))]
         missions = cached_missions(tuple(Path(p) for p in mission_files))
-        with _collector_paused():
+        with collector_paused():  # some 250,000 small objects, none in a reference cycle
             return replace(cls._build(catalogue, files), missions=missions)
 
     @classmethod
@@ -576,19 +575,6 @@ def gazetteer_recipe(extra_files: tuple[Path, ...] = (), mission_files: tuple[Pa
 
 
 # --- building ---------------------------------------------------------------------------------
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Building makes some 250,000 small objects, none in a reference cycle; the cyclic garbage
-    collector would rescan them again and again, doubling the build time."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _read(path: Path, catalogue: Catalogue) -> PlaceFile:
