@@ -18,6 +18,7 @@ STAGES = [
     "model",
     "errors",
     "groups",
+    "collector",
     "datafiles",
     "buildcache",
     "config",
