@@ -480,9 +480,8 @@ class _Lead(NamedTuple):
     published: dt.datetime | None
 
 
-def _lead(info: ReportInfo) -> _Lead:
-    when = info.published
-    return _Lead(when is None, when or dt.datetime.min, info.event_id, info.article_id, info.outlet, when)
+def _lead(event_id: str, article_id: str, outlet: str | None, published: dt.datetime | None) -> _Lead:
+    return _Lead(published is None, published or dt.datetime.min, event_id, article_id, outlet, published)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -551,7 +550,7 @@ def tally_of(rows: list[ReportRow], infos: dict[str, ReportInfo]) -> Tally:
         names=Counter(i.location_name for i in reports if i.location_name),
         countries=Counter(i.location_country for i in reports if i.location_country),
         statuses=Counter(i.status for i in reports),
-        lead=min(_lead(i) for i in reports),
+        lead=min(_lead(i.event_id, i.article_id, i.outlet, i.published) for i in reports),
         figures=figures,
     )
 
@@ -572,14 +571,7 @@ def stored_tally(place: str, record: dict[str, Any], counts: dict[str, dict[str,
         names=Counter(counts["names"]),
         countries=Counter(counts["countries"]),
         statuses=Counter(record["statuses"]),
-        lead=_Lead(
-            published is None,
-            published or dt.datetime.min,
-            first["event_id"],
-            first["article_id"],
-            first["outlet"],
-            published,
-        ),
+        lead=_lead(first["event_id"], first["article_id"], first["outlet"], published),
         figures={
             (c["killed"], c["injured"]): (c["reports"], frozenset(c["outlets"])) for c in record["casualties"]
         },

@@ -91,8 +91,8 @@ class ReportGroup(NamedTuple):
 
     @property
     def kind(self) -> tuple[str, str, dt.date, bool, dt.date | None, str]:
-        """What its reports share."""
-        return (self.dyad, self.place, self.day, self.loose, self.anchor, self.cluster_id)
+        """What its reports share: every field but the count."""
+        return self[:6]
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +225,7 @@ class ReportStore(StoreBase):
         date and cluster, with how many reports it holds."""
         category, factual = key
         c = event_reports.c
-        columns = (c.dyad, c.place, c.day, c.loose, c.anchor, c.cluster_id)
+        columns = [c[name] for name in ReportGroup._fields[:6]]  # in the group's order, the count last
         query = (
             select(*columns, func.count())
             .where((c.category == category) & (c.factual == factual))
@@ -234,7 +234,7 @@ class ReportStore(StoreBase):
         out: list[ReportGroup] = []
         with self._errors("read event reports"), self.engine.connect() as conn:
             for part in chunks(sorted(set(days))):
-                out += [ReportGroup(*r) for r in conn.execute(query.where(c.day.in_(part)))]
+                out += [ReportGroup._make(r) for r in conn.execute(query.where(c.day.in_(part)))]
         return out
 
     def report_counts(self, key: tuple[str, bool], days: Iterable[dt.date]) -> dict[dt.date, int]:
