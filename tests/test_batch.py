@@ -208,6 +208,21 @@ def test_partitions_hold_a_bounded_number_of_inputs(corpus: tuple[Path, Path, li
     assert sources[0] == f"{jsonl}:1" and sources[201] == str(sorted(files.iterdir())[0])
 
 
+def test_the_wait_for_a_rebuild_grows_with_the_articles_it_will_cover() -> None:
+    # the last rebuild took 10 s for 64 articles: another of 64 keeps to a fifth of the time
+    # after 40 s; one of 256 should take twice as long (the square root of four times as many
+    # articles), so it waits 80 s
+    pending = api._Pending(since=time.monotonic() - 50, cost=10.0, covered=64)
+    pending.articles = {f"a{i}" for i in range(64)}
+    assert pending.expected_cost() == pytest.approx(10.0)
+    assert pending.due()
+    pending.articles |= {f"b{i}" for i in range(192)}
+    assert pending.expected_cost() == pytest.approx(20.0)
+    assert not pending.due()
+    pending.since -= 40
+    assert pending.due()
+
+
 def test_once_the_input_is_read_only_the_cap_calls_for_a_rebuild_before_the_last() -> None:
     # a minute since the last rebuild, which cost nothing: the share rule calls for one
     pending = api._Pending(since=time.monotonic() - 60)
