@@ -18,6 +18,7 @@ from sqlalchemy import Engine, Insert, Table, insert, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from trucewatch.config import DEFAULT_BUSY_TIMEOUT
 from trucewatch.errors import StoreError
 
 log = logging.getLogger(__name__)
@@ -31,9 +32,20 @@ except ImportError:  # pragma: no cover - Windows
 class StoreBase:
     """A database engine with the helpers the parts of the store use."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, busy_timeout: float = DEFAULT_BUSY_TIMEOUT) -> None:
         self.engine = engine
         self.dialect = engine.dialect.name
+        self.busy_timeout = busy_timeout
+
+    @property
+    def address(self) -> tuple[str, float] | None:
+        """How another process opens this database (URL, lock wait); None for an SQLite
+        database in memory, which only this process can see."""
+        url = self.engine.url
+        database = url.database or ""
+        if url.get_backend_name() == "sqlite" and (not database or database.startswith((":", "file:"))):
+            return None
+        return url.render_as_string(hide_password=False), self.busy_timeout
 
     @property
     def location(self) -> str:

@@ -838,7 +838,7 @@ def open_store(url: str, busy_timeout: float = DEFAULT_BUSY_TIMEOUT, migrate_sch
         raise StoreError(f"cannot use database {url!r}: {exc}") from exc
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    store = Store(engine)
+    store = Store(engine, busy_timeout)
     if migrate_schema:
         with store._errors("prepare the schema"), store.exclusive("migrate"):
             migrate.upgrade(engine)
