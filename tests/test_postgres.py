@@ -18,6 +18,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 
 import trucewatch
+from trucewatch.analysis import update
 from trucewatch.config import database_url
 from trucewatch.store.schema import metadata
 
@@ -54,7 +55,12 @@ def test_migrations_build_the_schema_the_code_expects(pg_db: str) -> None:
     engine.dispose()
 
 
-def test_the_example_corpus_gives_the_same_records_as_on_sqlite(pg_db: str, corpus_db: Path) -> None:
+def test_the_example_corpus_gives_the_same_records_as_on_sqlite(
+    pg_db: str, corpus_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the 16 articles' ceasefire records rebuilt by a process of their own, as a long run's
+    # are; on SQLite, in the process itself
+    monkeypatch.setattr(update, "APART_FROM", 1)
     with trucewatch.open(pg_db) as tw:
         assert tw.ingest([EXAMPLES]).ok
     on_postgres, on_sqlite = snapshot(pg_db), snapshot(str(corpus_db))

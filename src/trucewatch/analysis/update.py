@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import multiprocessing
+import signal
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -37,13 +38,13 @@ ARTICLES_AT_ONCE = 200
 EVENTS_AT_ONCE = 20_000
 # Articles refreshed at once by a rebuild from scratch (as many as a long ingest's batch at most).
 REBUILD_AT_ONCE = 10_000
-# A refresh of at least this many articles rebuilds its ceasefire records in a process of its
-# own, beside this one rebuilding the rest: the two share no table, and a large refresh is
-# where a run waits longest on one core (the last of a long run's, with the workers done).
-# The last refresh of 9,968 articles onto 29,975 took 42.5 s so, against 49.8 s in one
-# process (9.2 s of it ceasefire records). The process costs a second of a core to start
-# (Python and trucewatch imported afresh), about what the records of 1,000 articles take.
-APART_FROM = 1_000
+# A refresh of at least this many articles (a long run's, not a watch's of one) rebuilds its
+# ceasefire records in a process of its own, beside this one rebuilding the rest: the two share
+# no table, and a large refresh is where a run waits longest on one core (the last of a long
+# run's, with the workers done). The last refresh of 9,968 articles onto 29,975 took 42.5 s so,
+# against 49.8 s in one process (9.2 s of it ceasefire records). Forking the process takes some
+# 25 ms with 500 MB held.
+APART_FROM = 64
 
 
 # The statements added to or removed from each dyad, by where they sit in its records' walk.
@@ -90,12 +91,16 @@ def _ceasefires_rebuilt(store: Store, dyads: Changes, apart: bool) -> Iterator[N
     (Trucewatch.finish_pending): each dyad's records are written in a transaction of their own.
     """
     address = store.address
-    if not (apart and dyads and address):
+    if not (apart and dyads and address and "fork" in multiprocessing.get_all_start_methods()):
         _write_ceasefires(store, dyads)
         yield
         return
-    # spawned, not forked: the caller may have threads running (the parse ahead of `ingest`)
-    child = multiprocessing.get_context("spawn").Process(
+    # Forked, not spawned: a spawned process imports the caller's main module again, which runs
+    # a script without a ``__main__`` guard a second time. The child touches nothing of what
+    # this process's other threads may hold (the parse ahead of `ingest`, a pool's manager):
+    # it opens the database afresh, leaving the inherited connections alone, and ends with
+    # os._exit (multiprocessing's), running no finaliser of this process.
+    child = multiprocessing.get_context("fork").Process(
         target=_write_ceasefires_apart, args=(address, dyads), name="trucewatch-ceasefires"
     )
     child.start()
@@ -114,7 +119,8 @@ def _ceasefires_rebuilt(store: Store, dyads: Changes, apart: bool) -> Iterator[N
 
 
 def _write_ceasefires_apart(address: tuple[str, float], dyads: Changes) -> None:
-    """The child of :func:`_ceasefires_rebuilt`."""
+    """The child of :func:`_ceasefires_rebuilt`; an interrupt is for the parent, which ends it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     store = open_store(*address, migrate_schema=False)
     try:
         with collector_paused():
