@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import multiprocessing
-import signal
+import os
+import pickle
+import subprocess
+import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from trucewatch.analysis.ceasefires import Change, Span, change_of, update_records
@@ -31,7 +34,7 @@ from trucewatch.errors import StoreError
 from trucewatch.events.grammar import grammar
 from trucewatch.groups import by_size, chunks
 from trucewatch.model import Event, ParsedArticle
-from trucewatch.store import ArticleInfo, EscalationEvent, ReportRow, Store, open_store, statement_dyad
+from trucewatch.store import ArticleInfo, EscalationEvent, ReportRow, Store, statement_dyad
 
 # Articles whose events, and at most how many events of some days, are read at once by a rebuild.
 ARTICLES_AT_ONCE = 200
@@ -42,8 +45,8 @@ REBUILD_AT_ONCE = 10_000
 # ceasefire records in a process of its own, beside this one rebuilding the rest: the two share
 # no table, and a large refresh is where a run waits longest on one core (the last of a long
 # run's, with the workers done). The last refresh of 9,968 articles onto 29,975 took 42.5 s so,
-# against 49.8 s in one process (9.2 s of it ceasefire records). Forking the process takes some
-# 25 ms with 500 MB held.
+# against 49.8 s in one process (9.2 s of it ceasefire records). The process costs a second of
+# a core to start (see analysis/apart.py), about what a long run's smallest rebuild saves.
 APART_FROM = 64
 
 
@@ -85,51 +88,46 @@ def _refresh(store: Store, dyads: Changes, article_ids: set[str], keys: set[tupl
 @contextlib.contextmanager
 def _ceasefires_rebuilt(store: Store, dyads: Changes, apart: bool) -> Iterator[None]:
     """Rebuild the dyads' ceasefire records, here before the block, or (``apart``, and the
-    database open to other processes) in a child process while the block runs, waited for after
-    it. A run killed or failing in between leaves its articles queued (the caller takes them
-    off last), and the next run rebuilds those dyads' records from the start
-    (Trucewatch.finish_pending): each dyad's records are written in a transaction of their own.
+    database open to other processes) in a process of their own (analysis/apart.py) while the
+    block runs, waited for after it. A run killed or failing in between leaves its articles
+    queued (the caller takes them off last), and the next run rebuilds those dyads' records
+    from the start (Trucewatch.finish_pending): each dyad's records are written in a
+    transaction of their own.
     """
     address = store.address
-    if not (apart and dyads and address and "fork" in multiprocessing.get_all_start_methods()):
-        _write_ceasefires(store, dyads)
+    if not (apart and dyads and address and sys.executable):
+        write_ceasefires(store, dyads)
         yield
         return
-    # Forked, not spawned: a spawned process imports the caller's main module again, which runs
-    # a script without a ``__main__`` guard a second time. The child touches nothing of what
-    # this process's other threads may hold (the parse ahead of `ingest`, a pool's manager):
-    # it opens the database afresh, leaving the inherited connections alone, and ends with
-    # os._exit (multiprocessing's), running no finaliser of this process.
-    child = multiprocessing.get_context("fork").Process(
-        target=_write_ceasefires_apart, args=(address, dyads), name="trucewatch-ceasefires"
+    # the child imports this very trucewatch, whatever put it on this process's path
+    here = str(Path(__file__).resolve().parents[2])
+    path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "trucewatch.analysis.apart"],
+        stdin=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": path},
     )
-    child.start()
+    try:
+        assert child.stdin is not None
+        with child.stdin:
+            pickle.dump((address, dyads), child.stdin)
+    except OSError:  # it ended before reading: its error is on standard error
+        pass
     try:
         yield
     except BaseException:
         child.terminate()
-        child.join()
+        child.wait()
         raise
-    child.join()
-    if child.exitcode:
+    if child.wait():
         raise StoreError(
             f"{store.location}: the process rebuilding ceasefire records failed (exit code "
-            f"{child.exitcode}, its error above); the articles stay queued for the next run"
+            f"{child.returncode}, its error above); the articles stay queued for the next run"
         )
 
 
-def _write_ceasefires_apart(address: tuple[str, float], dyads: Changes) -> None:
-    """The child of :func:`_ceasefires_rebuilt`; an interrupt is for the parent, which ends it."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    store = open_store(*address, migrate_schema=False)
-    try:
-        with collector_paused():
-            _write_ceasefires(store, dyads)
-    finally:
-        store.close()
-
-
-def _write_ceasefires(store: Store, dyads: Changes) -> None:
+def write_ceasefires(store: Store, dyads: Changes) -> None:
+    """Rebuild what ``dyads``' changes alter of their ceasefire records."""
     # written dyad by dyad: with changes all over a long history, a dyad's records are all
     # rebuilt, and every dyad's at once grew with the database (73 MB of records at 52,000
     # articles)
