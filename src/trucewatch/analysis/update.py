@@ -46,7 +46,7 @@ REBUILD_AT_ONCE = 10_000
 # no table, and a large refresh is where a run waits longest on one core (the last of a long
 # run's, with the workers done). The last refresh of 9,968 articles onto 29,975 took 42.5 s so,
 # against 49.8 s in one process (9.2 s of it ceasefire records). The process costs a second of
-# a core to start (see analysis/apart.py), about what a long run's smallest rebuild saves.
+# a core to start (see analysis/apart.py), mostly while this one goes on with the rest.
 APART_FROM = 64
 
 
@@ -109,11 +109,8 @@ def _ceasefires_rebuilt(store: Store, dyads: Changes, apart: bool) -> Iterator[N
     )
     try:
         assert child.stdin is not None
-        with child.stdin:
+        with contextlib.suppress(OSError), child.stdin:  # OSError: it ended before reading
             pickle.dump((address, dyads), child.stdin)
-    except OSError:  # it ended before reading: its error is on standard error
-        pass
-    try:
         yield
     except BaseException:
         child.terminate()
