@@ -1,5 +1,5 @@
-"""``python -m trucewatch.analysis.apart``: a refresh's ceasefire records, rebuilt by a process
-of their own while the refresh rebuilds the rest (see ``update._ceasefires_rebuilt``).
+"""A refresh's ceasefire records, rebuilt by a process of their own while the refresh rebuilds
+the rest: run as the main module of a fresh Python by ``update._ceasefires_rebuilt``.
 
 A fresh interpreter rather than a multiprocessing child. A forked child shares its parent's
 pages, and each page the parent writes while the child lives is copied, the parent being busy

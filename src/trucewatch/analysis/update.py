@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 import pickle
 import subprocess
 import sys
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import Any
 
 from trucewatch.analysis.ceasefires import Change, Span, change_of, update_records
@@ -85,6 +83,13 @@ def _refresh(store: Store, dyads: Changes, article_ids: set[str], keys: set[tupl
     store.replace_derived(refreshed=article_ids)
 
 
+# The child's program: take the module path it is given, then run analysis/apart.py.
+_APART = (
+    "import runpy, sys; sys.path[:] = sys.argv[1:]; "
+    "runpy.run_module('trucewatch.analysis.apart', run_name='__main__')"
+)
+
+
 @contextlib.contextmanager
 def _ceasefires_rebuilt(store: Store, dyads: Changes, apart: bool) -> Iterator[None]:
     """Rebuild the dyads' ceasefire records, here before the block, or (``apart``, and the
@@ -99,14 +104,9 @@ def _ceasefires_rebuilt(store: Store, dyads: Changes, apart: bool) -> Iterator[N
         write_ceasefires(store, dyads)
         yield
         return
-    # the child imports this very trucewatch, whatever put it on this process's path
-    here = str(Path(__file__).resolve().parents[2])
-    path = os.pathsep.join(p for p in (here, os.environ.get("PYTHONPATH")) if p)
-    child = subprocess.Popen(
-        [sys.executable, "-m", "trucewatch.analysis.apart"],
-        stdin=subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": path},
-    )
+    # with this process's module path, in its order, the child imports the very trucewatch
+    # (and libraries) this one runs, whatever put them on the path
+    child = subprocess.Popen([sys.executable, "-c", _APART, *sys.path], stdin=subprocess.PIPE)
     try:
         assert child.stdin is not None
         with contextlib.suppress(OSError), child.stdin:  # OSError: it ended before reading

@@ -41,11 +41,18 @@ class StoreBase:
     def address(self) -> tuple[str, float] | None:
         """How another process opens this database (URL, lock wait); None for an SQLite
         database in memory, which only this process can see."""
-        url = self.engine.url
-        database = url.database or ""
-        if url.get_backend_name() == "sqlite" and (not database or database.startswith((":", "file:"))):
+        if self.dialect == "sqlite" and self._sqlite_file is None:
             return None
-        return url.render_as_string(hide_password=False), self.busy_timeout
+        return self.engine.url.render_as_string(hide_password=False), self.busy_timeout
+
+    @property
+    def _sqlite_file(self) -> str | None:
+        """The file of an SQLite database given by path; None for any other (in memory, a
+        ``file:`` URI, or another kind of database)."""
+        database = self.engine.url.database
+        if self.dialect != "sqlite" or not database or database.startswith(("file:", ":")):
+            return None
+        return database
 
     @property
     def location(self) -> str:
@@ -98,8 +105,8 @@ class StoreBase:
                     conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
                     conn.commit()
             return
-        database = self.engine.url.database
-        if self.dialect != "sqlite" or fcntl is None or not database or database.startswith(("file:", ":")):
+        database = self._sqlite_file
+        if fcntl is None or database is None:
             yield
             return
         with contextlib.ExitStack() as stack:
