@@ -30,7 +30,7 @@ from trucewatch.analysis.update import touched
 from trucewatch.cli import app
 from trucewatch.model import CeasefireMention, EventDate
 from trucewatch.store import ArticleInfo
-from trucewatch.store.schema import ceasefires, claims, escalation_daily
+from trucewatch.store.schema import article_bands, article_signatures, ceasefires, claims, escalation_daily
 
 from .builders import mention, state
 from .conftest import EXAMPLES, ROOT
@@ -226,6 +226,12 @@ def derived(path: Path) -> dict[str, Any]:
                 json.dumps({k: str(v) for k, v in r._mapping.items()}, sort_keys=True)
                 for r in conn.execute(select(escalation_daily))
             ),
+            # taken as each article was parsed, or from its stored text by a rebuild
+            "signatures": sorted(
+                (r.article_id, bytes(r.signature).hex(), r.group_id)
+                for r in conn.execute(select(article_signatures))
+            ),
+            "bands": sorted(tuple(r) for r in conn.execute(select(article_bands))),
         }
     engine.dispose()
     return out
@@ -329,7 +335,7 @@ def ingest_one(tw: trucewatch.Trucewatch, text: str, day: tuple[int, int, int] |
     """Ingest one article; the changes its statements make to the RUS|UKR records."""
     published = dt.datetime(*day, 9) if day else None
     [article_id] = tw.ingest_text(text, published=published, outlet="Test Wire").added
-    dyads, _, _ = touched([tw.article(article_id)])
+    dyads, _, _, _ = touched([tw.article(article_id)])
     return dyads["RUS|UKR"]
 
 

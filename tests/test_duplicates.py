@@ -14,9 +14,10 @@ from typer.testing import CliRunner
 
 import trucewatch
 from trucewatch.analysis import duplicates, update
-from trucewatch.analysis.duplicates import assign, signature, similar
+from trucewatch.analysis.duplicates import assign, similar
 from trucewatch.analysis.update import refresh, touched
 from trucewatch.cli import app
+from trucewatch.ingest.fingerprint import signature
 from trucewatch.model import Article, EventDate, ParsedArticle, Sentence
 from trucewatch.store import ReportRow
 from trucewatch.store.schema import event_clusters

@@ -55,6 +55,7 @@ from trucewatch.model import (
     Article,
     CeasefireMention,
     Event,
+    Fingerprint,
     ParsedArticle,
     Rejection,
     TextCountries,
@@ -139,6 +140,7 @@ class _Pending:
     dyads: Changes = field(default_factory=dict)
     articles: set[str] = field(default_factory=set)
     keys: set[tuple[str, dt.date]] = field(default_factory=set)
+    fingerprints: dict[str, Fingerprint] = field(default_factory=dict)  # some 1.2 KB an article
     since: float = field(default_factory=time.monotonic)
     cost: float = 0.0  # seconds the last rebuild took,
     covered: int = 0  # for this many articles
@@ -150,11 +152,12 @@ class _Pending:
         self.input_read = True
 
     def add(self, parsed: Iterable[ParsedArticle]) -> None:
-        dyads, articles, keys = touched(parsed)
+        dyads, articles, keys, fingerprints = touched(parsed)
         for dyad, changes in dyads.items():
             self.dyads.setdefault(dyad, set()).update(changes)
         self.articles |= articles
         self.keys |= keys
+        self.fingerprints |= fingerprints
 
     def due(self) -> bool:
         """Whether to rebuild now (see REFRESH_EVERY).
@@ -188,10 +191,10 @@ class _Pending:
         again after its next poll. Clearing them in a ``finally`` would lose that retry."""
         if self.articles:
             started = time.monotonic()
-            refresh(store, self.dyads, self.articles, self.keys)
+            refresh(store, self.dyads, self.articles, self.keys, self.fingerprints)
             self.cost, self.covered = time.monotonic() - started, len(self.articles)
             log.info("derived rows rebuilt for %d articles in %.1f s", len(self.articles), self.cost)
-        self.dyads, self.articles, self.keys = {}, set(), set()
+        self.dyads, self.articles, self.keys, self.fingerprints = {}, set(), set(), {}
         self.since = time.monotonic()
 
 

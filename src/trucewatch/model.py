@@ -233,8 +233,18 @@ class TextCountries:
 
 
 @dataclass(frozen=True)
+class Fingerprint:
+    """An article's MinHash signature (as stored) and its LSH band keys (ingest/fingerprint.py)."""
+
+    signature: bytes
+    bands: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ParsedArticle:
-    """An article after the NLP and extraction stages: sentences, actor mentions, events."""
+    """An article after the NLP and extraction stages: sentences, actor mentions, events, and
+    the fingerprint its near-duplicates are found by (None when read back from a database: the
+    rebuild takes it from the stored text then)."""
 
     article: Article
     sentences: tuple[Sentence, ...]
@@ -242,6 +252,7 @@ class ParsedArticle:
     events: tuple[Event, ...] = ()
     ceasefires: tuple[CeasefireMention, ...] = ()
     countries: TextCountries = field(default_factory=TextCountries)
+    fingerprint: Fingerprint | None = None
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ from trucewatch.events.lexicon import Lexicon, cached_lexicon, lexicon_recipe
 from trucewatch.events.ontology import ontology
 from trucewatch.events.place import Gazetteer, cached_gazetteer, gazetteer_recipe
 from trucewatch.events.time import SentenceDates
+from trucewatch.ingest.fingerprint import fingerprint, lsh_shape
 from trucewatch.model import Article, ParsedArticle, Rejection, Sentence
 from trucewatch.nlp import BATCH_SIZE, Chunk, load_pipeline, parse_texts, release, sentence_start, text_of
 
@@ -78,6 +79,7 @@ class Pipeline:
         self.resolver = ActorResolver(self.nlp, cached.catalogue.get())
         self.extractor = EventExtractor(cached.lexicon.get(), grammar(), ontology(), cached.gazetteer.get())
         self.ceasefires = CeasefireFinder(ceasefire_lexicon(tuple(settings.ceasefire_files)), grammar())
+        lsh_shape()  # built once here, before workers fork from this process
 
     def run(self, articles: Sequence[Article]) -> list[ParsedArticle | Rejection]:
         """Parse a batch; an article whose processing fails becomes a Rejection, not a crash."""
@@ -106,7 +108,9 @@ class Pipeline:
         events = tuple(self.extractor.extract(article, chunks, sentences, mentions, dates))
         ceasefires = tuple(self.ceasefires.find(article, chunks, sentences, mentions, events, dates))
         countries = self.extractor.countries(chunks)
-        return ParsedArticle(article, sentences, mentions, events, ceasefires, countries)
+        return ParsedArticle(
+            article, sentences, mentions, events, ceasefires, countries, fingerprint(article.text)
+        )
 
 
 def _sentences(chunks: Sequence[Chunk]) -> Iterator[Sentence]:

@@ -6,11 +6,11 @@ stored data around what a new article touches (:func:`refresh_duplicates`,
 scratch whatever order the articles came in.
 
 **Near-duplicate articles** (wire copy republished with a new headline or a trimmed ending):
-each article gets a MinHash of its word shingles (datasketch) whose LSH band keys are stored,
-so that candidates are found by an indexed lookup, not by comparing with every article. Two
-articles are near-duplicates when they share a band key and their estimated Jaccard
-similarity reaches :data:`THRESHOLD`; a group is a connected component of that relation,
-named by its smallest article id.
+each article gets a MinHash of its word shingles (datasketch, ingest/fingerprint.py) whose LSH
+band keys are stored, so that candidates are found by an indexed lookup, not by comparing with
+every article. Two articles are near-duplicates when they share a band key and their
+estimated Jaccard similarity reaches ``THRESHOLD``; a group is a connected component of that
+relation, named by its smallest article id.
 
 **Event clusters**: each event is a report; reports of the same PLOVER category that agree on
 whether the event happened are one happening when
@@ -33,32 +33,19 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from functools import cache, lru_cache
+from functools import lru_cache
 from itertools import chain
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from trucewatch.analysis.sides import event_dyads, side
 from trucewatch.groups import by_size, chunks
-from trucewatch.model import Event
+from trucewatch.ingest.fingerprint import THRESHOLD, fingerprint
+from trucewatch.model import Event, Fingerprint
 from trucewatch.store import ReportInfo, ReportRow, Store
-
-if TYPE_CHECKING:
-    from datasketch import MinHash
-
-# Articles: words per shingle, MinHash permutations, and the estimated Jaccard similarity at
-# which two articles count as copies of one text. Chosen together: a wire story republished
-# with its own headline, standfirst or last paragraph stays above 0.6; two stories that
-# share a quoted paragraph or two (common in follow-ups) stay well below.
-SHINGLE_WORDS = 3
-NUM_PERM = 64
-THRESHOLD = 0.6
-# datasketch's hashing scheme, named so that stored signatures stay comparable across versions.
-SCHEME = "affine32"
 
 # Events: days within which a loosely dated report joins a precisely dated one before it.
 DATE_WINDOW = 1
@@ -76,66 +63,28 @@ READ_ROWS = 20_000
 # Statuses of reports that say the event happened (as against future, hypothetical, negated).
 FACTUAL = frozenset({"asserted", "alleged", "denied"})
 PRECISE = frozenset({"hour", "day"})
-_WORDS = re.compile(r"\w+")
 
 
 # near-duplicate articles
-@cache
-def _lsh_shape() -> tuple[int, int, MinHash]:
-    """LSH bands and rows for THRESHOLD (datasketch's optimum), and a MinHash whose
-    permutations every signature reuses.
-
-    datasketch is imported here, by the first signature: with SciPy it takes a second, which a
-    command that only reads the database would pay at start-up."""
-    from datasketch import MinHash, MinHashLSH
-
-    lsh = MinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM)
-    return lsh.b, lsh.r, MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
-
-
-def signature(text: str) -> np.ndarray:
-    """The MinHash of ``text``'s word shingles (case and punctuation ignored)."""
-    words = _WORDS.findall(text.casefold())
-    size = min(SHINGLE_WORDS, len(words)) or 1
-    shingles = {" ".join(words[i : i + size]).encode("utf-8") for i in range(max(1, len(words) - size + 1))}
-    from datasketch import MinHash  # see _lsh_shape
-
-    _, _, template = _lsh_shape()
-    minhash = MinHash(num_perm=NUM_PERM, seed=1, permutations=template.permutations, scheme=SCHEME)
-    minhash.update_batch(sorted(shingles))
-    return np.asarray(minhash.hashvalues, dtype=np.uint64)
-
-
-def band_keys(hashvalues: np.ndarray) -> list[str]:
-    """The LSH band keys of a signature: articles sharing one are candidate near-duplicates."""
-    bands, rows, _ = _lsh_shape()
-    return [
-        hashlib.blake2b(
-            bytes([b]) + hashvalues[b * rows : (b + 1) * rows].tobytes(), digest_size=8
-        ).hexdigest()
-        for b in range(bands)
-    ]
-
-
 def similar(a: bytes, b: bytes) -> bool:
     """Whether two stored signatures estimate a Jaccard similarity of at least THRESHOLD."""
     x, y = np.frombuffer(a, dtype=np.uint64), np.frombuffer(b, dtype=np.uint64)
     return float(np.mean(x == y)) >= THRESHOLD
 
 
-def refresh_duplicates(store: Store, article_ids: set[str]) -> None:
-    """Sign new articles, forget deleted ones, and regroup every article whose group they touch."""
-    texts = store.article_texts(article_ids)
+def refresh_duplicates(store: Store, article_ids: set[str], fingerprints: dict[str, Fingerprint]) -> None:
+    """Sign new articles, forget deleted ones, and regroup every article whose group they touch.
+
+    ``fingerprints`` are those taken as the articles were parsed; an article without one (read
+    back from the database by a rebuild) is signed from its stored text."""
+    present = store.stored(article_ids)
     known = store.signatures(article_ids)
-    added = {}
-    for article_id, text in texts.items():
-        if article_id not in known:
-            values = signature(text)
-            added[article_id] = (values.tobytes(), band_keys(values))
-    removed = article_ids - set(texts)
+    texts = store.article_texts(present - set(known) - set(fingerprints))
+    added = {a: fingerprints.get(a) or fingerprint(texts[a]) for a in present - set(known)}
+    removed = article_ids - present
     if added or removed:
         store.replace_signatures(added, removed, {})
-    seeds = (set(texts) | store.group_members({g for _, g in known.values()})) - removed
+    seeds = (present | store.group_members({g for _, g in known.values()})) - removed
     store.replace_signatures({}, (), _regrouped(store, seeds))
 
 

@@ -31,7 +31,7 @@ from trucewatch.collector import collector_paused
 from trucewatch.errors import StoreError
 from trucewatch.events.grammar import grammar
 from trucewatch.groups import by_size, chunks
-from trucewatch.model import Event, ParsedArticle
+from trucewatch.model import Event, Fingerprint, ParsedArticle
 from trucewatch.store import ArticleInfo, EscalationEvent, ReportRow, Store, statement_dyad
 
 # Articles whose events, and at most how many events of some days, are read at once by a rebuild.
@@ -52,34 +52,52 @@ APART_FROM = 64
 Changes = dict[str, set[Change]]
 
 
-def touched(parsed: Iterable[ParsedArticle]) -> tuple[Changes, set[str], set[tuple[str, dt.date]]]:
-    """The dyads (ceasefires) with their changed statements, and the articles (claims) and
-    (dyad, day) keys (escalation) to rebuild."""
+def touched(
+    parsed: Iterable[ParsedArticle],
+) -> tuple[Changes, set[str], set[tuple[str, dt.date]], dict[str, Fingerprint]]:
+    """The dyads (ceasefires) with their changed statements, the articles (claims) and
+    (dyad, day) keys (escalation) to rebuild, and the articles' fingerprints where they were
+    taken (near-duplicates)."""
     dyads: Changes = defaultdict(set)
     articles: set[str] = set()
     keys: set[tuple[str, dt.date]] = set()
+    fingerprints: dict[str, Fingerprint] = {}
     for p in parsed:
         articles.add(p.article.id)
+        if p.fingerprint is not None:
+            fingerprints[p.article.id] = p.fingerprint
         info = ArticleInfo(p.article.published, p.article.outlet, p.article.title)
         for c in p.ceasefires:
             if dyad := statement_dyad(c):
                 dyads[dyad].add(change_of(c, info))
         keys |= keys_of(p.events)
-    return dict(dyads), articles, keys
+    return dict(dyads), articles, keys, fingerprints
 
 
-def refresh(store: Store, dyads: Changes, article_ids: set[str], keys: set[tuple[str, dt.date]]) -> None:
+def refresh(
+    store: Store,
+    dyads: Changes,
+    article_ids: set[str],
+    keys: set[tuple[str, dt.date]],
+    fingerprints: dict[str, Fingerprint],
+) -> None:
     """Rebuild the derived rows for these dyads, articles and keys, and take the articles off
     the refresh queue; under a lock, so that processes writing to one database take turns."""
     with store.exclusive("refresh"), collector_paused():  # 160 s against 136 onto 100,000 articles
-        _refresh(store, dyads, article_ids, keys)
+        _refresh(store, dyads, article_ids, keys, fingerprints)
 
 
-def _refresh(store: Store, dyads: Changes, article_ids: set[str], keys: set[tuple[str, dt.date]]) -> None:
+def _refresh(
+    store: Store,
+    dyads: Changes,
+    article_ids: set[str],
+    keys: set[tuple[str, dt.date]],
+    fingerprints: dict[str, Fingerprint],
+) -> None:
     # Read a dyad, a slice of articles or a slice of days at a time: a rebuild of many articles
     # (a long run's batch, or `rebuild`) then holds no more than the busiest key's data.
     with _ceasefires_rebuilt(store, dyads, apart=len(article_ids) >= APART_FROM):
-        _rebuild_the_rest(store, article_ids, keys)
+        _rebuild_the_rest(store, article_ids, keys, fingerprints)
     store.replace_derived(refreshed=article_ids)
 
 
@@ -132,7 +150,9 @@ def write_ceasefires(store: Store, dyads: Changes) -> None:
         store.replace_ceasefires(*_ceasefire_update(store, dyad, changes))
 
 
-def _rebuild_the_rest(store: Store, article_ids: set[str], keys: set[tuple[str, dt.date]]) -> None:
+def _rebuild_the_rest(
+    store: Store, article_ids: set[str], keys: set[tuple[str, dt.date]], fingerprints: dict[str, Fingerprint]
+) -> None:
     """Claims, escalation rows, near-duplicate groups and event clusters."""
     # Article by article part: each part's claims and counted events are written as soon as
     # they are built, so that a refresh holds one part's, not the whole batch's (a long run
@@ -151,7 +171,7 @@ def _rebuild_the_rest(store: Store, article_ids: set[str], keys: set[tuple[str, 
         )
         reports += [report_row(e) for events in own.values() for e in events]
     _write_escalation_rows(store, keys)
-    refresh_duplicates(store, article_ids)
+    refresh_duplicates(store, article_ids, fingerprints)
     refresh_reports(store, article_ids, reports)
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import Select, delete, func, insert, select, update
 
 from trucewatch.errors import NotFound
 from trucewatch.groups import chunks
-from trucewatch.model import Event, event_from_dict
+from trucewatch.model import Event, Fingerprint, event_from_dict
 from trucewatch.store.base import StoreBase
 from trucewatch.store.schema import (
     article_bands,
@@ -166,7 +166,7 @@ class ReportStore(StoreBase):
 
     def replace_signatures(
         self,
-        added: dict[str, tuple[bytes, list[str]]],
+        added: dict[str, Fingerprint],
         removed: Iterable[str],
         groups: dict[str, str],
     ) -> None:
@@ -181,16 +181,16 @@ class ReportStore(StoreBase):
                 conn.execute(
                     insert(article_signatures),
                     [
-                        {"article_id": a, "signature": sig, "group_id": groups.get(a, a)}
-                        for a, (sig, _) in added.items()
+                        {"article_id": a, "signature": f.signature, "group_id": groups.get(a, a)}
+                        for a, f in added.items()
                     ],
                 )
                 conn.execute(
                     insert(article_bands),
                     [
                         {"article_id": a, "band": i, "key": k}
-                        for a, (_, keys) in added.items()
-                        for i, k in enumerate(keys)
+                        for a, f in added.items()
+                        for i, k in enumerate(f.bands)
                     ],
                 )
             for article_id, group in groups.items():
