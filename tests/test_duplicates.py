@@ -121,6 +121,26 @@ def test_loose_and_partial_reports_join_the_happening_they_can_be_about() -> Non
     assert out["undated"].anchor is None and out["undated"].cluster_id != out["precise"].cluster_id
 
 
+def test_a_loosely_dated_report_goes_back_to_a_precise_one_of_its_place_or_of_none() -> None:
+    rows = [
+        row("tyre", 5),
+        row("somewhere", 8, where=""),  # precise, naming no place
+        row("sidon-tuesday", 15, where="sidon"),
+        row("tyre-next-day", 6, loose=True),
+        row("placeless-next-day", 6, loose=True, where=""),  # can be about the strike on Tyre
+        row("sidon-next-day", 6, loose=True, where="sidon"),  # another town: nothing to go back to
+        row("sidon-after-somewhere", 9, loose=True, where="sidon"),  # can be the placeless report's
+        row("sidon-other-dyad", 16, loose=True, dyad="RUS|UKR", where="sidon"),  # same town, not sides
+        row("sidon-one-side", 16, loose=True, dyad="LBN", where="sidon"),
+    ]
+    anchors = {r.event_id: r.anchor for r in assign(rows, {r.event_id for r in rows})}
+    assert anchors["tyre-next-day"] == anchors["placeless-next-day"] == dt.date(2024, 3, 5)
+    assert anchors["sidon-next-day"] == dt.date(2024, 3, 6)
+    assert anchors["sidon-after-somewhere"] == dt.date(2024, 3, 8)
+    assert anchors["sidon-other-dyad"] == dt.date(2024, 3, 16)
+    assert anchors["sidon-one-side"] == dt.date(2024, 3, 15)
+
+
 def synthetic_articles(seed: int, count: int = 40) -> list[ParsedArticle]:
     """Articles of hand-built events: a few dyads, towns and days, precise and loose dates."""
     rng = random.Random(seed)
