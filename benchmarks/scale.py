@@ -27,6 +27,9 @@ appended to ``--out`` as a JSON line the moment it is known, so that a long run 
 background reports what finished. ``--keep DIR`` keeps the SQLite databases there, for a look
 at what a run stored.
 
+``--logs DIR`` runs each with ``--verbose`` and writes its log there, each line after the
+second of the run it came in: when the workers ended, and each rebuild's size and time.
+
 ``--onto DB`` measures what a run costs when the database already holds many articles, without
 ingesting them all again: DB is an SQLite database kept by an earlier run (``--keep``); each run
 ingests into a copy of it (DB itself is left as it is) the articles that continue its corpus, the
@@ -35,7 +38,7 @@ database, so a run of 20,000 onto 100,000 stored articles shows memory and rate 
 fifth of the time of a run from empty.
 
 Run: ``python benchmarks/scale.py [--sizes 1000,10000] [--databases sqlite,postgresql]
-[--runs single,workers2,dask] [--keep DIR] [--onto DB]``.
+[--runs single,workers2,dask] [--keep DIR] [--logs DIR] [--onto DB]``.
 """
 
 from __future__ import annotations
@@ -161,12 +164,28 @@ class Memory:
     timeline: list[tuple[int, int]] = field(default_factory=list)  # (seconds, PSS in MB)
 
 
-def timed(command: list[str]) -> tuple[float, float, Memory]:
+def timed(command: list[str], log: Path | None = None) -> tuple[float, float, Memory]:
     """Run ``command``; its wall time, the CPU time of its process tree (user and system), and
-    the tree's memory."""
+    the tree's memory. ``log``: write there what the run logs, each line after the second of
+    the run it came in."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    stream = child.stderr
+    assert stream is not None
+    tail: list[str] = []  # the last lines, for the message if the run fails
+
+    def read_log() -> None:
+        with contextlib.ExitStack() as stack:
+            out = stack.enter_context(log.open("w", encoding="utf-8")) if log else None
+            for line in stream:
+                tail[:] = [*tail[-30:], line]
+                if out:
+                    out.write(f"{time.perf_counter() - started:8.1f} {line}")
+                    out.flush()
+
+    reader = threading.Thread(target=read_log, daemon=True)
+    reader.start()
     watched = psutil.Process(child.pid)
     memory = Memory()
     done = threading.Event()
@@ -186,7 +205,8 @@ def timed(command: list[str]) -> tuple[float, float, Memory]:
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
     try:
-        _, err = child.communicate()
+        child.wait()
+        reader.join()
     finally:
         done.set()
         sampler.join()
@@ -195,7 +215,7 @@ def timed(command: list[str]) -> tuple[float, float, Memory]:
                 with contextlib.suppress(psutil.Error):
                     p.kill()
     if child.returncode not in (0, 1):  # 1: some inputs rejected, the rest stored
-        raise RuntimeError(f"{' '.join(command)} failed: {err[-2000:]}")
+        raise RuntimeError(f"{' '.join(command)} failed: {''.join(tail)[-2000:]}")
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the run's processes, each waited for
     cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
@@ -253,14 +273,18 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path("scale-results.jsonl"))
     parser.add_argument("--keep", type=Path, help="folder to keep the SQLite databases in")
     parser.add_argument(
+        "--logs", type=Path, help="folder to write each run's log in (run with --verbose), timed"
+    )
+    parser.add_argument(
         "--onto", type=Path, help="SQLite database kept by an earlier run: ingest into copies of it"
     )
     args = parser.parse_args()
     if args.onto and args.databases != "sqlite":
         parser.error("--onto takes an SQLite database: give --databases sqlite with it")
     held = stored_articles(args.onto) if args.onto else 0
-    if args.keep:
-        args.keep.mkdir(parents=True, exist_ok=True)
+    for folder in (args.keep, args.logs):
+        if folder:
+            folder.mkdir(parents=True, exist_ok=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stopped: still stop the database server
     sizes = [int(s) for s in args.sizes.split(",")]
     runs = args.runs.split(",")
@@ -286,8 +310,10 @@ def main() -> None:
                     if args.onto:
                         copy_database(args.onto, db)
                     command = [sys.executable, "-m", "trucewatch", "--db", db]
+                    command += ["--verbose"] if args.logs else []
                     command += [part.format(corpus=corpus) for part in RUNS[run]]
-                    seconds, cpu, memory = timed(command)
+                    log = args.logs / f"{db_name}_s{size}_{run}.log" if args.logs else None
+                    seconds, cpu, memory = timed(command, log)
                     rate = size / seconds
                     row = {
                         "articles": size,
