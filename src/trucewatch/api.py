@@ -140,7 +140,7 @@ class _Pending:
     dyads: Changes = field(default_factory=dict)
     articles: set[str] = field(default_factory=set)
     keys: set[tuple[str, dt.date]] = field(default_factory=set)
-    fingerprints: dict[str, Fingerprint] = field(default_factory=dict)  # some 1.2 KB an article
+    fingerprints: dict[str, Fingerprint] = field(default_factory=dict)  # some 1.4 KB an article
     since: float = field(default_factory=time.monotonic)
     cost: float = 0.0  # seconds the last rebuild took,
     covered: int = 0  # for this many articles

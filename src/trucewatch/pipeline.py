@@ -79,7 +79,6 @@ class Pipeline:
         self.resolver = ActorResolver(self.nlp, cached.catalogue.get())
         self.extractor = EventExtractor(cached.lexicon.get(), grammar(), ontology(), cached.gazetteer.get())
         self.ceasefires = CeasefireFinder(ceasefire_lexicon(tuple(settings.ceasefire_files)), grammar())
-        lsh_shape()  # built once here, before workers fork from this process
 
     def run(self, articles: Sequence[Article]) -> list[ParsedArticle | Rejection]:
         """Parse a batch; an article whose processing fails becomes a Rejection, not a crash."""
@@ -285,6 +284,7 @@ def process(
     # frozen, its objects are left alone by the garbage collector, whose passes would write to
     # every page. Where workers are spawned, not forked, each builds its own.
     _start_worker(settings)
+    lsh_shape()  # datasketch, imported here once, not by each worker's first fingerprint
     gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(settings,)) as pool:
