@@ -82,23 +82,14 @@ def refresh(
     fingerprints: dict[str, Fingerprint],
 ) -> None:
     """Rebuild the derived rows for these dyads, articles and keys, and take the articles off
-    the refresh queue; under a lock, so that processes writing to one database take turns."""
+    the refresh queue; under a lock, so that processes writing to one database take turns.
+
+    Each part reads a dyad, a slice of articles or a slice of days at a time: a rebuild of many
+    articles (a long run's batch, or `rebuild`) then holds no more than the busiest key's data."""
     with store.exclusive("refresh"), collector_paused():  # 160 s against 136 onto 100,000 articles
-        _refresh(store, dyads, article_ids, keys, fingerprints)
-
-
-def _refresh(
-    store: Store,
-    dyads: Changes,
-    article_ids: set[str],
-    keys: set[tuple[str, dt.date]],
-    fingerprints: dict[str, Fingerprint],
-) -> None:
-    # Read a dyad, a slice of articles or a slice of days at a time: a rebuild of many articles
-    # (a long run's batch, or `rebuild`) then holds no more than the busiest key's data.
-    with _ceasefires_rebuilt(store, dyads, apart=len(article_ids) >= APART_FROM):
-        _rebuild_the_rest(store, article_ids, keys, fingerprints)
-    store.replace_derived(refreshed=article_ids)
+        with _ceasefires_rebuilt(store, dyads, apart=len(article_ids) >= APART_FROM):
+            _rebuild_the_rest(store, article_ids, keys, fingerprints)
+        store.replace_derived(refreshed=article_ids)
 
 
 # The child's program: take the module path it is given, then run analysis/apart.py.
