@@ -58,6 +58,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -173,13 +174,13 @@ def timed(command: list[str], log: Path | None = None) -> tuple[float, float, Me
     child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     stream = child.stderr
     assert stream is not None
-    tail: list[str] = []  # the last lines, for the message if the run fails
+    tail: deque[str] = deque(maxlen=30)  # the last lines, for the message if the run fails
 
     def read_log() -> None:
         with contextlib.ExitStack() as stack:
             out = stack.enter_context(log.open("w", encoding="utf-8")) if log else None
             for line in stream:
-                tail[:] = [*tail[-30:], line]
+                tail.append(line)
                 if out:
                     out.write(f"{time.perf_counter() - started:8.1f} {line}")
                     out.flush()

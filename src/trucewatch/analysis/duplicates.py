@@ -79,8 +79,9 @@ def refresh_duplicates(store: Store, article_ids: set[str], fingerprints: dict[s
     back from the database by a rebuild) is signed from its stored text."""
     present = store.stored(article_ids)
     known = store.signatures(article_ids)
-    texts = store.article_texts(present - set(known) - set(fingerprints))
-    added = {a: fingerprints.get(a) or fingerprint(texts[a]) for a in present - set(known)}
+    unsigned = present - known.keys()
+    texts = store.article_texts(unsigned - fingerprints.keys())
+    added = {a: fingerprints.get(a) or fingerprint(texts[a]) for a in unsigned}
     removed = article_ids - present
     if added or removed:
         store.replace_signatures(added, removed, {})
@@ -203,8 +204,8 @@ def _anchor(subject: tuple[str, str], day: dt.date, exact: _Precise) -> dt.date:
     which a precise report of a matching subject falls, else its own day.
 
     Only subjects of its place or of none can match one with a place (see _fits): a busy day
-    of a large database has a few dozen subjects, and comparing with each took a tenth of a
-    late refresh."""
+    of a large database has a few dozen subjects, and comparing with each took 6% of a
+    profiled refresh of 9,968 articles onto 29,975."""
     place = subject[1]
     for back in range(DATE_WINDOW + 1):
         places = exact.get(day - dt.timedelta(days=back), {})
