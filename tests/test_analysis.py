@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
 import sqlite3
 from collections import Counter
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +30,14 @@ from trucewatch.analysis.ceasefires import (
 from trucewatch.analysis.escalation import series
 from trucewatch.analysis.update import touched
 from trucewatch.cli import app
+from trucewatch.errors import StoreError
 from trucewatch.model import CeasefireMention, EventDate
 from trucewatch.store import ArticleInfo
 from trucewatch.store.schema import article_bands, article_signatures, ceasefires, claims, escalation_daily
 
 from .builders import mention, state
 from .conftest import EXAMPLES, ROOT
+from .jobs import fail_beside, note_process
 
 TRUTH = yaml.safe_load((ROOT / "examples" / "truth.yaml").read_text(encoding="utf-8"))
 runner = CliRunner()
@@ -262,6 +266,33 @@ def test_incremental_updates_equal_a_fresh_build_in_any_order(
         tw.rebuild()
         assert not tw.store.pending_refresh(limit=10)
     assert derived(tmp_path / "order-2.db") == fresh
+
+
+def test_a_large_refresh_shares_its_jobs_with_a_process_beside_it(tmp_path: Path) -> None:
+    given, shared = tmp_path / "given.txt", tmp_path / "shared.txt"
+    with trucewatch.open(str(tmp_path / "a.db")) as tw, update._Shared.beside(tw.store, apart=True) as jobs:
+        jobs.give(partial(note_process, log=given, until_both=False))
+        # the first waits here until the other process has done one: both do some
+        first = partial(note_process, log=shared, until_both=True)
+        jobs.share([first, *(partial(note_process, log=shared, until_both=False) for _ in range(5))])
+    here = str(os.getpid())
+    # the given job beside, the shared ones on both sides, each done once
+    assert given.read_text().split() != [here] and len(given.read_text().split()) == 1
+    done = shared.read_text().split()
+    assert len(done) == 6 and here in done and given.read_text().split()[0] in done
+
+
+def test_a_failure_beside_the_refresh_is_an_error_once_the_jobs_here_are_done(tmp_path: Path) -> None:
+    done = tmp_path / "done.txt"
+    failed = r"a\.db: the process .* failed \(exit code 1"
+    with (
+        trucewatch.open(str(tmp_path / "a.db")) as tw,
+        pytest.raises(StoreError, match=failed),
+        update._Shared.beside(tw.store, apart=True) as jobs,
+    ):
+        jobs.give(partial(fail_beside, parent=os.getpid()))
+        jobs.share(partial(note_process, log=done, until_both=False) for _ in range(3))
+    assert done.read_text().split() == [str(os.getpid())] * 3
 
 
 def test_cli_ceasefires_claims_escalation_report_export(corpus_db: Path, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import json
 import random
+from functools import partial
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -14,7 +15,14 @@ from typer.testing import CliRunner
 
 import trucewatch
 from trucewatch.analysis import duplicates, update
-from trucewatch.analysis.duplicates import assign, similar
+from trucewatch.analysis.duplicates import (
+    assign,
+    report_row,
+    report_units,
+    similar,
+    write_reports,
+    write_undated,
+)
 from trucewatch.analysis.update import refresh, touched
 from trucewatch.cli import app
 from trucewatch.ingest.fingerprint import signature
@@ -24,6 +32,7 @@ from trucewatch.store.schema import event_clusters
 
 from .builders import event, place, state
 from .dbsnap import snapshot
+from .jobs import until_reports_stored
 
 WIRE = """Israeli jets struck the southern Lebanese town of Nabatieh on Tuesday, killing five people, \
 Lebanon's health ministry said.
@@ -214,6 +223,26 @@ def test_happenings_equal_a_fresh_build_whatever_the_order(tmp_path: Path, monke
     assert len(builds[0]["event_clusters"]) < len(builds[0]["event_reports"])
     groups = {json.loads(r)["group_id"] for r in builds[0]["article_signatures"]}
     assert len(groups) == 3
+
+
+def test_reports_written_beside_the_refreshing_process_equal_a_fresh_build(tmp_path: Path) -> None:
+    articles = synthetic_articles(4)
+    tables = {"event_reports", "event_clusters"}
+    with trucewatch.open(str(tmp_path / "fresh.db")) as tw:
+        for parsed in articles:
+            tw.store.save(parsed)
+        tw.rebuild()
+    with trucewatch.open(str(tmp_path / "shared.db")) as tw:
+        for parsed in articles:
+            tw.store.save(parsed)
+        new = [report_row(e) for parsed in articles for e in parsed.events]
+        units, undated = report_units(tw.store, {p.article.id for p in articles}, new)
+        assert len(units) >= 3 and undated
+        # the first job waits here until the process beside has written a unit of its own
+        with update._Shared.beside(tw.store, apart=True) as jobs:
+            jobs.share([until_reports_stored, *(partial(write_reports, unit=unit) for unit in units)])
+        write_undated(tw.store, undated)
+    assert snapshot(str(tmp_path / "shared.db"), tables) == snapshot(str(tmp_path / "fresh.db"), tables)
 
 
 def test_clusters_stored_before_tallies_are_recounted_when_they_gain_reports(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""Keeping the derived tables (ceasefire records, claims, escalation) in step with the articles.
+"""Keeping the derived tables (ceasefire records, claims, escalation, near-duplicates, event
+clusters) in step with the articles.
 
 :func:`refresh` rebuilds only what some articles touch: the ceasefire records of the dyads their
 statements name, their own claims, and the escalation rows of the (dyad, day) keys their events
@@ -10,6 +11,9 @@ their days; a refresh then costs what a few weeks of a dyad hold around each cha
 whole history. Because every derived row is a function of the stored statements and events for
 its key alone, and the ceasefire records kept are those a walk over all statements would build,
 the tables equal a build from scratch (:func:`rebuild`) whatever order the articles arrived in.
+Near-duplicates and event clusters are kept so too (see analysis/duplicates.py).
+
+A large refresh shares its work with a process of its own beside this one (:class:`_Shared`).
 """
 
 from __future__ import annotations
@@ -19,13 +23,21 @@ import datetime as dt
 import pickle
 import subprocess
 import sys
-from collections import defaultdict
-from collections.abc import Iterable, Iterator
+import threading
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import Any
 
 from trucewatch.analysis.ceasefires import Change, Span, change_of, update_records
 from trucewatch.analysis.claims import article_claims
-from trucewatch.analysis.duplicates import refresh_duplicates, refresh_reports, report_row
+from trucewatch.analysis.duplicates import (
+    refresh_duplicates,
+    report_row,
+    report_units,
+    write_reports,
+    write_undated,
+)
 from trucewatch.analysis.escalation import counted, daily_row, keys_of
 from trucewatch.collector import collector_paused
 from trucewatch.errors import StoreError
@@ -39,12 +51,10 @@ ARTICLES_AT_ONCE = 200
 EVENTS_AT_ONCE = 20_000
 # Articles refreshed at once by a rebuild from scratch (as many as a long ingest's batch at most).
 REBUILD_AT_ONCE = 10_000
-# A refresh of at least this many articles (a long run's, not a watch's of one) rebuilds its
-# ceasefire records in a process of its own, beside this one rebuilding the rest: the two share
-# no table, and a large refresh is where a run waits longest on one core (the last of a long
-# run's, with the workers done). The last refresh of 9,968 articles onto 29,975 took 42.5 s so,
-# against 49.8 s in one process (9.2 s of it ceasefire records). The process costs a second of
-# a core to start (see analysis/apart.py), mostly while this one goes on with the rest.
+# A refresh of at least this many articles (a long run's, not a watch's of one) shares its work
+# with a process of its own beside this one (see _Shared): its ceasefire records and half its
+# event clusters. The last refresh of 9,968 articles onto 29,975 took 42.5 s with the ceasefire
+# records apart, against 49.8 s in one process (9.2 s of it ceasefire records).
 APART_FROM = 64
 
 
@@ -85,12 +95,29 @@ def refresh(
     the refresh queue; under a lock, so that processes writing to one database take turns.
 
     Each part reads a dyad, a slice of articles or a slice of days at a time: a rebuild of many
-    articles (a long run's batch, or `rebuild`) then holds no more than the busiest key's data."""
+    articles (a long run's batch, or `rebuild`) then holds no more than the busiest key's data.
+    A run killed or failing in between leaves its articles queued (they are taken off last),
+    and the next run rebuilds what they touch again (Trucewatch.finish_pending): each dyad's
+    ceasefire records, each article part's claims and each unit of reports (see
+    analysis/duplicates.py) are written in a transaction of their own, each a function of the
+    stored data for its key, so a rebuild from any mix of old and new ones ends as one from
+    scratch."""
     with store.exclusive("refresh"), collector_paused():  # 160 s against 136 onto 100,000 articles
-        with _ceasefires_rebuilt(store, dyads, apart=len(article_ids) >= APART_FROM):
-            _rebuild_the_rest(store, article_ids, keys, fingerprints)
+        with _Shared.beside(store, apart=len(article_ids) >= APART_FROM) as shared:
+            if dyads:
+                shared.give(partial(write_ceasefires, dyads=dyads))
+            shared.give(partial(refresh_duplicates, article_ids=article_ids, fingerprints=fingerprints))
+            reports = _claims(store, article_ids)
+            shared.give(partial(write_escalation_rows, keys=keys))  # from the events _claims counted
+            units, undated = report_units(store, article_ids, reports)
+            shared.share(partial(write_reports, unit=unit) for unit in units)
+        write_undated(store, undated)
         store.replace_derived(refreshed=article_ids)
 
+
+# Something a refresh writes: a function of the store alone, picklable, so that it can be sent
+# to the process beside this one.
+Job = Callable[[Store], None]
 
 # The child's program: take the module path it is given, then run analysis/apart.py.
 _APART = (
@@ -99,37 +126,113 @@ _APART = (
 )
 
 
-@contextlib.contextmanager
-def _ceasefires_rebuilt(store: Store, dyads: Changes, apart: bool) -> Iterator[None]:
-    """Rebuild the dyads' ceasefire records, here before the block, or (``apart``, and the
-    database open to other processes) in a process of their own (analysis/apart.py) while the
-    block runs, waited for after it. A run killed or failing in between leaves its articles
-    queued (the caller takes them off last), and the next run rebuilds those dyads' records
-    from the start (Trucewatch.finish_pending): each dyad's records are written in a
-    transaction of their own.
+class _Shared:
+    """A refresh's jobs, done here and, for a large refresh, in a process of its own beside this
+    one (analysis/apart.py): jobs given to that process (its ceasefire records, while this one
+    rebuilds claims and escalation), then jobs shared, each process taking the next as it is
+    free (the units of reports, largest first).
+
+    A large refresh is where a run waits longest on one core (the last of a long run's, with
+    the workers done). The process costs a second of a core to start (see analysis/apart.py),
+    mostly while this one goes on with its own part.
     """
-    address = store.address
-    if not (apart and dyads and address and sys.executable):
-        write_ceasefires(store, dyads)
-        yield
-        return
-    # with this process's module path, in its order, the child imports the very trucewatch
-    # (and libraries) this one runs, whatever put them on the path
-    child = subprocess.Popen([sys.executable, "-c", _APART, *sys.path], stdin=subprocess.PIPE)
-    try:
-        assert child.stdin is not None
-        with contextlib.suppress(OSError), child.stdin:  # OSError: it ended before reading
-            pickle.dump((address, dyads), child.stdin)
-        yield
-    except BaseException:
-        child.terminate()
-        child.wait()
-        raise
-    if child.wait():
-        raise StoreError(
-            f"{store.location}: the process rebuilding ceasefire records failed (exit code "
-            f"{child.returncode}, its error above); the articles stay queued for the next run"
+
+    def __init__(self, store: Store, child: subprocess.Popen[bytes] | None) -> None:
+        self.store = store
+        self.child = child
+        self.given: deque[Job] = deque()  # for the child alone
+        self.shared: deque[Job] = deque()
+        self.changed = threading.Condition()
+        self.closed = False  # no more jobs to come
+        self.feeder = threading.Thread(target=self._feed, name="trucewatch-apart", daemon=True)
+
+    @classmethod
+    @contextlib.contextmanager
+    def beside(cls, store: Store, apart: bool) -> Iterator[_Shared]:
+        """Jobs done beside this process when ``apart`` and the database is open to other
+        processes, else here; on leaving, every job is done (else StoreError)."""
+        address = store.address
+        if not (apart and address and sys.executable):
+            yield cls(store, None)
+            return
+        # with this process's module path, in its order, the child imports the very trucewatch
+        # (and libraries) this one runs, whatever put them on the path
+        child = subprocess.Popen(
+            [sys.executable, "-c", _APART, *sys.path], stdin=subprocess.PIPE, stdout=subprocess.PIPE
         )
+        shared = cls(store, child)
+        try:
+            assert child.stdin is not None
+            with contextlib.suppress(OSError):  # it ended before reading: see its exit code
+                pickle.dump(address, child.stdin)
+                child.stdin.flush()
+            shared.feeder.start()
+            yield shared
+            shared.share(())
+        except BaseException:
+            shared.close(drop=True)  # the feeder thread waiting for jobs ends too
+            child.terminate()
+            child.wait()
+            raise
+        if child.wait():
+            raise StoreError(
+                f"{store.location}: the process rebuilding derived rows beside this one failed "
+                f"(exit code {child.returncode}, its error above); the articles stay queued for "
+                "the next run"
+            )
+
+    def give(self, job: Job) -> None:
+        """Leave ``job`` to the process beside this one, which does it before any shared job;
+        without one, do it now."""
+        if self.child is None:
+            job(self.store)
+            return
+        with self.changed:
+            self.given.append(job)
+            self.changed.notify()
+
+    def share(self, jobs: Iterable[Job]) -> None:
+        """Do these jobs here and beside, and wait until every job, given or shared, is done."""
+        with self.changed:
+            self.shared.extend(jobs)
+            self.changed.notify()
+        while True:
+            with self.changed:
+                if not self.shared:
+                    break
+                job = self.shared.popleft()
+            job(self.store)
+        self.close(drop=False)
+        if self.feeder.is_alive():
+            self.feeder.join()
+
+    def close(self, drop: bool) -> None:
+        """No more jobs are coming (``drop``: and those not taken yet are not to be done)."""
+        with self.changed:
+            if drop:
+                self.given.clear()
+                self.shared.clear()
+            self.closed = True
+            self.changed.notify()
+
+    def _next_beside(self) -> Job | None:
+        """The child's next job, waited for; None once there is none and none to come."""
+        with self.changed:
+            while not (self.given or self.shared or self.closed):
+                self.changed.wait()
+            for jobs in (self.given, self.shared):
+                if jobs:
+                    return jobs.popleft()
+            return None
+
+    def _feed(self) -> None:
+        """Send the child a job each time it asks for one (a line on its standard output),
+        until there is none left; then close its input, which ends it."""
+        assert self.child is not None and self.child.stdin is not None and self.child.stdout is not None
+        with contextlib.suppress(OSError), self.child.stdin:  # OSError: it ended (its exit code says why)
+            while self.child.stdout.readline() and (job := self._next_beside()) is not None:
+                pickle.dump(job, self.child.stdin)
+                self.child.stdin.flush()
 
 
 def write_ceasefires(store: Store, dyads: Changes) -> None:
@@ -141,14 +244,12 @@ def write_ceasefires(store: Store, dyads: Changes) -> None:
         store.replace_ceasefires(*_ceasefire_update(store, dyad, changes))
 
 
-def _rebuild_the_rest(
-    store: Store, article_ids: set[str], keys: set[tuple[str, dt.date]], fingerprints: dict[str, Fingerprint]
-) -> None:
-    """Claims, escalation rows, near-duplicate groups and event clusters."""
+def _claims(store: Store, article_ids: set[str]) -> list[ReportRow]:
+    """Rebuild the articles' claims and counted events (escalation); return their events as
+    reports."""
     # Article by article part: each part's claims and counted events are written as soon as
     # they are built, so that a refresh holds one part's, not the whole batch's (a long run
-    # refreshes thousands of articles at once). Only the reports wait for the clusters below.
-    # A run killed in between leaves the articles on the refresh queue, taken off last.
+    # refreshes thousands of articles at once). Only the reports wait for the clusters.
     reports: list[ReportRow] = []
     for part in chunks(sorted(article_ids), ARTICLES_AT_ONCE):
         infos = store.article_infos(part)  # a removed article has none: its rows just go
@@ -161,12 +262,10 @@ def _rebuild_the_rest(
             part, [row for events in own.values() for e in events for row in counted(e)]
         )
         reports += [report_row(e) for events in own.values() for e in events]
-    _write_escalation_rows(store, keys)
-    refresh_duplicates(store, article_ids, fingerprints)
-    refresh_reports(store, article_ids, reports)
+    return reports
 
 
-def _write_escalation_rows(store: Store, keys: set[tuple[str, dt.date]]) -> None:
+def write_escalation_rows(store: Store, keys: set[tuple[str, dt.date]]) -> None:
     """Rebuild the escalation row of each (dyad, day) key, a few days at a time: a large
     database holds thousands of counted events a day, so a fixed number of days is no bound."""
     days: dict[dt.date, list[str]] = defaultdict(list)
