@@ -30,6 +30,11 @@ at what a run stored.
 ``--logs DIR`` runs each with ``--verbose`` and writes its log there, each line after the
 second of the run it came in: when the workers ended, and each rebuild's size and time.
 
+``--rounds N`` runs the ``--runs`` N times over, alternated, each round with its own spaCy
+yardstick, and gives the median speed-up of two workers over one with each round's: this
+machine's speed drifts by a fifth between invocations (spaCy read the same 500 articles at 15.8
+and 23.2 a second), more than the gap a single pair is meant to show.
+
 ``--onto DB`` measures what a run costs when the database already holds many articles, without
 ingesting them all again: DB is an SQLite database kept by an earlier run (``--keep``); each run
 ingests into a copy of it (DB itself is left as it is) the articles that continue its corpus, the
@@ -38,7 +43,7 @@ database, so a run of 20,000 onto 100,000 stored articles shows memory and rate 
 fifth of the time of a run from empty.
 
 Run: ``python benchmarks/scale.py [--sizes 1000,10000] [--databases sqlite,postgresql]
-[--runs single,workers2,dask] [--keep DIR] [--logs DIR] [--onto DB]``.
+[--runs single,workers2,dask] [--keep DIR] [--logs DIR] [--onto DB] [--rounds N]``.
 """
 
 from __future__ import annotations
@@ -46,6 +51,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import itertools
 import json
 import os
 import random
@@ -53,6 +59,7 @@ import re
 import resource
 import signal
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -279,6 +286,9 @@ def main() -> None:
     parser.add_argument(
         "--onto", type=Path, help="SQLite database kept by an earlier run: ingest into copies of it"
     )
+    parser.add_argument(
+        "--rounds", type=int, default=1, help="run the --runs this many times over, alternated"
+    )
     args = parser.parse_args()
     if args.onto and args.databases != "sqlite":
         parser.error("--onto takes an SQLite database: give --databases sqlite with it")
@@ -303,50 +313,74 @@ def main() -> None:
             corpus = write_corpus(Path(tmp) / f"corpus-{size}.jsonl", size, skip=held)
             if held:
                 print(f"onto {args.onto}: {held} articles already stored", flush=True)
-            yardstick = spacy_rate(corpus, min(size, args.spacy_sample))
-            print(f"{size:>9} {'-':<11}{'spaCy':<10}{'':>9}{yardstick:>8.1f}{1.0:>9.2f}{'':>9}", flush=True)
-            for db_name, factory in factories.items():
-                for run in runs:
-                    db = factory(f"s{size}_{run}" + (f"_onto{held}" if held else ""))
-                    if args.onto:
-                        copy_database(args.onto, db)
-                    command = [sys.executable, "-m", "trucewatch", "--db", db]
-                    command += ["--verbose"] if args.logs else []
-                    command += [part.format(corpus=corpus) for part in RUNS[run]]
-                    log = args.logs / f"{db_name}_s{size}_{run}.log" if args.logs else None
-                    seconds, cpu, memory = timed(command, log)
-                    rate = size / seconds
-                    row = {
-                        "articles": size,
-                        "already_stored": held,
-                        "database": db_name,
-                        "run": run,
-                        "seconds": round(seconds, 1),
-                        "articles_per_s": round(rate, 2),
-                        "spacy_articles_per_s": round(yardstick, 2),
-                        "x_spacy": round(yardstick / rate, 2),
-                        "peak_mb": round(memory.peak_pss / 2**20),
-                        "peak_rss_mb": round(memory.peak_rss / 2**20),
-                        "cpu_s": round(cpu, 1),
-                        "load": round(os.getloadavg()[0], 1),
-                        "memory_timeline": memory.timeline,
-                    }
+            for round_ in range(1, args.rounds + 1):
+                # each round measures its own yardstick: the machine's speed drifts
+                yardstick = spacy_rate(corpus, min(size, args.spacy_sample))
+                print(f"{size:>9} {'-':<11}{'spaCy':<10}{'':>9}{yardstick:>8.1f}{1.0:>9.2f}", flush=True)
+                for (db_name, factory), run in itertools.product(factories.items(), runs):
+                    name = f"s{size}_{run}" + (f"_onto{held}" if held else "")
+                    name += f"_round{round_}" if args.rounds > 1 else ""
+                    log = args.logs / f"{db_name}_{name}.log" if args.logs else None
+                    row = measure(run, corpus, size, factory(name), args, log)
+                    row.update(already_stored=held, database=db_name, round=round_)
+                    row.update(spacy_articles_per_s=round(yardstick, 2))
+                    row.update(x_spacy=round(yardstick / row["articles_per_s"], 2))
                     results.append(row)
                     with args.out.open("a", encoding="utf-8") as out:
                         out.write(json.dumps(row) + "\n")
-                    print(
-                        f"{size:>9} {db_name:<11}{run:<10}{seconds:>9.1f}{rate:>8.2f}"
-                        f"{yardstick / rate:>9.2f}{row['peak_mb']:>9}{row['peak_rss_mb']:>9}"
-                        f"{cpu / seconds:>7.2f}{row['load']:>6.1f}",
-                        flush=True,
-                    )
+                    show(row)
             corpus.unlink()
     for size in sizes:
         for db_name in factories:
-            by_run = {r["run"]: r for r in results if r["articles"] == size and r["database"] == db_name}
-            if "single" in by_run and "workers2" in by_run:
-                gain = by_run["workers2"]["articles_per_s"] / by_run["single"]["articles_per_s"]
-                print(f"{size} articles, {db_name}: 2 workers run {gain:.2f} times as fast as one")
+            gains = []
+            for round_ in range(1, args.rounds + 1):
+                by_run = {
+                    r["run"]: r
+                    for r in results
+                    if r["articles"] == size and r["database"] == db_name and r["round"] == round_
+                }
+                if "single" in by_run and "workers2" in by_run:
+                    gains.append(by_run["workers2"]["articles_per_s"] / by_run["single"]["articles_per_s"])
+            if gains:
+                each = f" (rounds: {', '.join(f'{g:.2f}' for g in gains)})" if len(gains) > 1 else ""
+                print(
+                    f"{size} articles, {db_name}: 2 workers run {statistics.median(gains):.2f} times "
+                    f"as fast as one{each}"
+                )
+
+
+def measure(
+    run: str, corpus: Path, size: int, db: str, args: argparse.Namespace, log: Path | None
+) -> dict[str, Any]:
+    """One run of trucewatch over ``corpus`` (``size`` articles) into ``db``, a copy of
+    ``--onto`` when given."""
+    if args.onto:
+        copy_database(args.onto, db)
+    command = [sys.executable, "-m", "trucewatch", "--db", db]
+    command += ["--verbose"] if args.logs else []
+    command += [part.format(corpus=corpus) for part in RUNS[run]]
+    seconds, cpu, memory = timed(command, log)
+    return {
+        "articles": size,
+        "run": run,
+        "seconds": round(seconds, 1),
+        "articles_per_s": round(size / seconds, 2),
+        "peak_mb": round(memory.peak_pss / 2**20),
+        "peak_rss_mb": round(memory.peak_rss / 2**20),
+        "cpu_s": round(cpu, 1),
+        "load": round(os.getloadavg()[0], 1),
+        "memory_timeline": memory.timeline,
+    }
+
+
+def show(row: dict[str, Any]) -> None:
+    """Print one run's line of the table."""
+    print(
+        f"{row['articles']:>9} {row['database']:<11}{row['run']:<10}{row['seconds']:>9.1f}"
+        f"{row['articles_per_s']:>8.2f}{row['x_spacy']:>9.2f}{row['peak_mb']:>9}{row['peak_rss_mb']:>9}"
+        f"{row['cpu_s'] / row['seconds']:>7.2f}{row['load']:>6.1f}",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":
