@@ -259,8 +259,8 @@ def test_incremental_updates_equal_a_fresh_build_in_any_order(
     with trucewatch.open(str(tmp_path / "order-1.db")) as tw:
         tw.rebuild()
     assert derived(tmp_path / "order-1.db") == fresh
-    # each part's ceasefire records rebuilt by a process of their own, beside the rest (parts
-    # of three articles are rebuilt in this process above)
+    # each part's work shared with a process of its own, as a long run's is (parts of three
+    # articles are rebuilt in this process above)
     monkeypatch.setattr(update, "APART_FROM", 1)
     with trucewatch.open(str(tmp_path / "order-2.db")) as tw:
         tw.rebuild()

@@ -58,8 +58,8 @@ def test_migrations_build_the_schema_the_code_expects(pg_db: str) -> None:
 def test_the_example_corpus_gives_the_same_records_as_on_sqlite(
     pg_db: str, corpus_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # the 16 articles' ceasefire records rebuilt by a process of their own, as a long run's
-    # are; on SQLite, in the process itself
+    # the 16 articles' refresh shared with a process of its own, as a long run's is; on
+    # SQLite, done in the process itself
     monkeypatch.setattr(update, "APART_FROM", 1)
     with trucewatch.open(pg_db) as tw:
         assert tw.ingest([EXAMPLES]).ok

@@ -52,9 +52,10 @@ EVENTS_AT_ONCE = 20_000
 # Articles refreshed at once by a rebuild from scratch (as many as a long ingest's batch at most).
 REBUILD_AT_ONCE = 10_000
 # A refresh of at least this many articles (a long run's, not a watch's of one) shares its work
-# with a process of its own beside this one (see _Shared): its ceasefire records and half its
-# event clusters. The last refresh of 9,968 articles onto 29,975 took 42.5 s with the ceasefire
-# records apart, against 49.8 s in one process (9.2 s of it ceasefire records).
+# with a process of its own beside this one (see _Shared): its ceasefire records, near-duplicate
+# groups and escalation rows, and some of its event clusters. The last refresh of 9,968 articles
+# onto 29,975 took 31.3 to 33.2 s so, against 40.8 to 47.8 s with only the ceasefire records
+# beside it (runs of each alternated on a two-core machine).
 APART_FROM = 64
 
 
@@ -128,9 +129,9 @@ _APART = (
 
 class _Shared:
     """A refresh's jobs, done here and, for a large refresh, in a process of its own beside this
-    one (analysis/apart.py): jobs given to that process (its ceasefire records, while this one
-    rebuilds claims and escalation), then jobs shared, each process taking the next as it is
-    free (the units of reports, largest first).
+    one (analysis/apart.py): jobs given to that process (the ceasefire records, near-duplicate
+    groups and escalation rows, while this one rebuilds the claims), then jobs shared, each
+    process taking the next as it is free (the units of reports, largest first).
 
     A large refresh is where a run waits longest on one core (the last of a long run's, with
     the workers done). The process costs a second of a core to start (see analysis/apart.py),
