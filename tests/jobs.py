@@ -27,7 +27,9 @@ def note_process(store: Store, log: Path, until_both: bool) -> None:
     with log.open("a", encoding="utf-8") as f:
         f.write(me + "\n")
     deadline = time.monotonic() + PATIENCE
-    while until_both and set(log.read_text(encoding="utf-8").split()) <= {me} and time.monotonic() < deadline:
+    while until_both and set(log.read_text(encoding="utf-8").split()) <= {me}:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no other process did a job within {PATIENCE} s")
         time.sleep(0.05)
 
 
@@ -38,10 +40,11 @@ def fail_beside(store: Store, parent: int) -> None:
 
 
 def until_reports_stored(store: Store) -> None:
-    """Wait until some process has stored event reports."""
+    """Wait until some other process has stored event reports."""
     deadline = time.monotonic() + PATIENCE
     while time.monotonic() < deadline:
         with store.engine.connect() as conn:
             if conn.execute(sa.select(sa.func.count()).select_from(event_reports)).scalar():
                 return
         time.sleep(0.05)
+    raise AssertionError(f"no other process stored event reports within {PATIENCE} s")
