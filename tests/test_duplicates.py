@@ -245,6 +245,33 @@ def test_reports_written_beside_the_refreshing_process_equal_a_fresh_build(tmp_p
     assert snapshot(str(tmp_path / "shared.db"), tables) == snapshot(str(tmp_path / "fresh.db"), tables)
 
 
+def test_a_refresh_killed_between_two_units_is_finished_by_the_next_run(tmp_path: Path) -> None:
+    # Each unit of reports is written in a transaction of its own: a run killed after some of
+    # them leaves its articles queued, and the next run refreshes them from that state.
+    articles = synthetic_articles(8)
+    tables = {"event_reports", "event_clusters"}
+    with trucewatch.open(str(tmp_path / "fresh.db")) as tw:
+        for parsed in articles:
+            tw.store.save(parsed)
+        tw.rebuild()
+    with trucewatch.open(str(tmp_path / "killed.db")) as tw:
+        for parsed in articles[:24]:
+            tw.store.save(parsed)
+        tw.finish_pending()
+        late = articles[24:]
+        for parsed in late:
+            tw.store.save(parsed)
+        new = [report_row(e) for parsed in late for e in parsed.events]
+        units, _ = report_units(tw.store, {p.article.id for p in late}, new)
+        assert len(units) >= 2
+        for unit in units[::2]:  # killed here: the other units and the undated reports not written
+            write_reports(tw.store, unit)
+        assert snapshot(str(tmp_path / "killed.db"), tables) != snapshot(str(tmp_path / "fresh.db"), tables)
+        assert len(tw.store.pending_refresh()) == len(late)
+        tw.finish_pending()
+    assert snapshot(str(tmp_path / "killed.db"), tables) == snapshot(str(tmp_path / "fresh.db"), tables)
+
+
 def test_clusters_stored_before_tallies_are_recounted_when_they_gain_reports(tmp_path: Path) -> None:
     # A database from before migration 0008 has clusters without a tally: one that gains a
     # report cannot be summed from its stored row, and must come out as a fresh build's.
