@@ -150,6 +150,15 @@ def test_a_loosely_dated_report_goes_back_to_a_precise_one_of_its_place_or_of_no
     assert anchors["sidon-one-side"] == dt.date(2024, 3, 15)
 
 
+def fresh_build(path: Path, articles: list[ParsedArticle]) -> Path:
+    """A database of these articles, its derived rows built from scratch (``rebuild``)."""
+    with trucewatch.open(str(path)) as tw:
+        for parsed in articles:
+            tw.store.save(parsed)
+        tw.rebuild()
+    return path
+
+
 def synthetic_articles(seed: int, count: int = 40) -> list[ParsedArticle]:
     """Articles of hand-built events: a few dyads, towns and days, precise and loose dates."""
     rng = random.Random(seed)
@@ -213,12 +222,7 @@ def test_happenings_equal_a_fresh_build_whatever_the_order(tmp_path: Path, monke
     for slice_days, rebuild_at_once in ((1, 7), (30, 10_000)):
         monkeypatch.setattr(duplicates, "SLICE_DAYS", slice_days)
         monkeypatch.setattr(update, "REBUILD_AT_ONCE", rebuild_at_once)
-        fresh = tmp_path / f"fresh-{rebuild_at_once}.db"
-        with trucewatch.open(str(fresh)) as tw:
-            for parsed in articles:
-                if parsed.article.id != articles[0].article.id:
-                    tw.store.save(parsed)
-            tw.rebuild()
+        fresh = fresh_build(tmp_path / f"fresh-{rebuild_at_once}.db", articles[1:])
         assert snapshot(str(fresh), tables) == builds[-1]
     assert len(builds[0]["event_clusters"]) < len(builds[0]["event_reports"])
     groups = {json.loads(r)["group_id"] for r in builds[0]["article_signatures"]}
@@ -228,10 +232,7 @@ def test_happenings_equal_a_fresh_build_whatever_the_order(tmp_path: Path, monke
 def test_reports_written_beside_the_refreshing_process_equal_a_fresh_build(tmp_path: Path) -> None:
     articles = synthetic_articles(4)
     tables = {"event_reports", "event_clusters"}
-    with trucewatch.open(str(tmp_path / "fresh.db")) as tw:
-        for parsed in articles:
-            tw.store.save(parsed)
-        tw.rebuild()
+    fresh = fresh_build(tmp_path / "fresh.db", articles)
     with trucewatch.open(str(tmp_path / "shared.db")) as tw:
         for parsed in articles:
             tw.store.save(parsed)
@@ -242,7 +243,7 @@ def test_reports_written_beside_the_refreshing_process_equal_a_fresh_build(tmp_p
         with update._Shared.beside(tw.store, apart=True) as jobs:
             jobs.share([until_reports_stored, *(partial(write_reports, unit=unit) for unit in units)])
         write_undated(tw.store, undated)
-    assert snapshot(str(tmp_path / "shared.db"), tables) == snapshot(str(tmp_path / "fresh.db"), tables)
+    assert snapshot(str(tmp_path / "shared.db"), tables) == snapshot(str(fresh), tables)
 
 
 def test_a_refresh_killed_between_two_units_is_finished_by_the_next_run(tmp_path: Path) -> None:
@@ -250,10 +251,7 @@ def test_a_refresh_killed_between_two_units_is_finished_by_the_next_run(tmp_path
     # them leaves its articles queued, and the next run refreshes them from that state.
     articles = synthetic_articles(8)
     tables = {"event_reports", "event_clusters"}
-    with trucewatch.open(str(tmp_path / "fresh.db")) as tw:
-        for parsed in articles:
-            tw.store.save(parsed)
-        tw.rebuild()
+    fresh = fresh_build(tmp_path / "fresh.db", articles)
     with trucewatch.open(str(tmp_path / "killed.db")) as tw:
         for parsed in articles[:24]:
             tw.store.save(parsed)
@@ -266,10 +264,10 @@ def test_a_refresh_killed_between_two_units_is_finished_by_the_next_run(tmp_path
         assert len(units) >= 2
         for unit in units[::2]:  # killed here: the other units and the undated reports not written
             write_reports(tw.store, unit)
-        assert snapshot(str(tmp_path / "killed.db"), tables) != snapshot(str(tmp_path / "fresh.db"), tables)
+        assert snapshot(str(tmp_path / "killed.db"), tables) != snapshot(str(fresh), tables)
         assert len(tw.store.pending_refresh()) == len(late)
         tw.finish_pending()
-    assert snapshot(str(tmp_path / "killed.db"), tables) == snapshot(str(tmp_path / "fresh.db"), tables)
+    assert snapshot(str(tmp_path / "killed.db"), tables) == snapshot(str(fresh), tables)
 
 
 def test_clusters_stored_before_tallies_are_recounted_when_they_gain_reports(tmp_path: Path) -> None:
@@ -293,15 +291,11 @@ def test_clusters_stored_before_tallies_are_recounted_when_they_gain_reports(tmp
             ).all()
     grown = [r for r in after if r.id in before and r.reports > before[r.id]]
     assert grown and all(r.tally is not None for r in grown)
-    with trucewatch.open(str(tmp_path / "fresh.db")) as tw:
-        for parsed in articles:
-            tw.store.save(parsed)
-        tw.rebuild()
+    fresh = fresh_build(tmp_path / "fresh.db", articles)
     tables = {"event_reports", "event_clusters"}
     untouched = {"tally"}  # clusters that gained nothing keep no tally
-    assert snapshot(str(tmp_path / "upgraded.db"), tables, untouched) == snapshot(
-        str(tmp_path / "fresh.db"), tables, untouched
-    )
+    upgraded = snapshot(str(tmp_path / "upgraded.db"), tables, untouched)
+    assert upgraded == snapshot(str(fresh), tables, untouched)
 
 
 def test_a_replaced_article_whose_events_change_key_or_lose_their_date_equals_a_fresh_build(
@@ -340,11 +334,8 @@ def test_a_replaced_article_whose_events_change_key_or_lose_their_date_equals_a_
             refresh(tw.store, *touched([new, old]))
     replaced = snapshot(str(tmp_path / "replaced.db"), tables)
     by_id = {p.article.id: p for p in corrected}
-    with trucewatch.open(str(tmp_path / "fresh.db")) as tw:
-        for parsed in articles:
-            tw.store.save(by_id.get(parsed.article.id, parsed))
-        tw.rebuild()
-    assert replaced == snapshot(str(tmp_path / "fresh.db"), tables)
+    fresh = fresh_build(tmp_path / "fresh.db", [by_id.get(p.article.id, p) for p in articles])
+    assert replaced == snapshot(str(fresh), tables)
     moved = {e.id for p in corrected for e in p.events}
     rows = [json.loads(r) for r in replaced["event_reports"]]
     assert sum(r["event_id"] in moved and not r["factual"] for r in rows) >= 5
