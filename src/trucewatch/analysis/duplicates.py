@@ -332,8 +332,8 @@ def write_reports(store: Store, unit: ReportUnit) -> None:
     at the same time waits only for this one's writes, not for its reading. The unit's new rows
     are held until then, the busiest key's (ASSAULT, some two fifths of all reports) the most.
     Its clusters are held pickled: a cluster's row is some 4.6 KB as Python objects and 0.9 KB
-    pickled, and a refresh of 9,968 articles onto 29,975 rewrites some 75,000 clusters, two
-    fifths of them the busiest key's.
+    pickled, and a refresh of 9,968 articles onto 29,975 summed some 75,000 clusters, while its
+    busiest key held 57,811 of its 146,072 reports.
     """
     replaced = {r.event_id for _, old, new in unit.keys for r in chain(old, new)}
     changes = []

@@ -197,11 +197,7 @@ class _Shared:
         with self.changed:
             self.shared.extend(jobs)
             self.changed.notify()
-        while True:
-            with self.changed:
-                if not self.shared:
-                    break
-                job = self.shared.popleft()
+        while (job := self._take(self.shared, wait=False)) is not None:
             job(self.store)
         self.close(drop=False)
         if self.feeder.is_alive():
@@ -216,22 +212,22 @@ class _Shared:
             self.closed = True
             self.changed.notify()
 
-    def _next_beside(self) -> Job | None:
-        """The child's next job, waited for; None once there is none and none to come."""
+    def _take(self, *queues: deque[Job], wait: bool) -> Job | None:
+        """The next job of the first of ``queues`` holding one; None when none does (with
+        ``wait``: once none does and none is to come)."""
         with self.changed:
-            while not (self.given or self.shared or self.closed):
+            while wait and not (any(queues) or self.closed):
                 self.changed.wait()
-            for jobs in (self.given, self.shared):
-                if jobs:
-                    return jobs.popleft()
-            return None
+            return next((jobs.popleft() for jobs in queues if jobs), None)
 
     def _feed(self) -> None:
         """Send the child a job each time it asks for one (a line on its standard output),
         until there is none left; then close its input, which ends it."""
         assert self.child is not None and self.child.stdin is not None and self.child.stdout is not None
         with contextlib.suppress(OSError), self.child.stdin:  # OSError: it ended (its exit code says why)
-            while self.child.stdout.readline() and (job := self._next_beside()) is not None:
+            while self.child.stdout.readline():
+                if (job := self._take(self.given, self.shared, wait=True)) is None:
+                    break
                 pickle.dump(job, self.child.stdin)
                 self.child.stdin.flush()
 
