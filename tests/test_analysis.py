@@ -27,6 +27,7 @@ from trucewatch.analysis.ceasefires import (
     restarts,
     update_records,
 )
+from trucewatch.analysis.claims import RESPONSE_DAYS, with_responses
 from trucewatch.analysis.escalation import series
 from trucewatch.analysis.update import touched
 from trucewatch.cli import app
@@ -191,6 +192,41 @@ def test_sides_blaming_each_other_make_a_claim_each(tmp_path: Path) -> None:
     assert pairs == {(("IRN",), ("ISR",)), (("ISR",), ("IRN",))}
     assert len({c["id"] for c in found}) == 2
     assert all(len(c["counter_accusations"]) == 1 for c in found)  # each answers the other
+
+
+def test_counter_accusations_are_the_claims_answering_each_within_the_days_allowed() -> None:
+    # A claim answers another when one of its accusers is accused there and one of its accused
+    # accuses there, within RESPONSE_DAYS of it (an undated one whenever): checked pair by pair.
+    rng = random.Random(5)
+    sides = ["ISR", "IRN", "LBN", "USA", "RUS"]
+
+    def claim(n: int) -> dict[str, Any]:
+        day = None if rng.random() < 0.1 else dt.date(2025, 1, 1) + dt.timedelta(days=rng.randint(0, 40))
+        return {
+            "id": f"c{n}",
+            "outlet": "o",
+            "sentence": f"s{n}",
+            "date": day.isoformat() if day else None,
+            "accuser": {"countries": rng.sample(sides, rng.randint(0, 2))},
+            "accused": {"countries": rng.sample(sides, rng.randint(0, 2))},
+        }
+
+    def day(c: dict[str, Any]) -> dt.date | None:
+        return dt.date.fromisoformat(c["date"]) if c["date"] else None
+
+    def answers(a: dict[str, Any], b: dict[str, Any]) -> bool:
+        da, db = day(a), day(b)
+        return (
+            a is not b
+            and bool(set(b["accuser"]["countries"]) & set(a["accused"]["countries"]))
+            and bool(set(b["accused"]["countries"]) & set(a["accuser"]["countries"]))
+            and (da is None or db is None or abs((da - db).days) <= RESPONSE_DAYS)
+        )
+
+    found = with_responses(claim(n) for n in range(300))
+    got = {c["id"]: [r["claim_id"] for r in c["counter_accusations"]] for c in found}
+    assert got == {a["id"]: [b["id"] for b in found if answers(a, b)] for a in found}
+    assert sum(map(len, got.values())) > 300
 
 
 def test_series_trend_and_flags_on_numbers_we_choose() -> None:
