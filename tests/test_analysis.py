@@ -33,7 +33,7 @@ from trucewatch.analysis.update import touched
 from trucewatch.cli import app
 from trucewatch.errors import StoreError
 from trucewatch.model import CeasefireMention, EventDate
-from trucewatch.store import ArticleInfo
+from trucewatch.store import ArticleInfo, Store
 from trucewatch.store.schema import article_bands, article_signatures, ceasefires, claims, escalation_daily
 
 from .builders import mention, state
@@ -302,6 +302,32 @@ def test_incremental_updates_equal_a_fresh_build_in_any_order(
         tw.rebuild()
         assert not tw.store.pending_refresh(limit=10)
     assert derived(tmp_path / "order-2.db") == fresh
+
+
+def test_a_rebuild_in_parts_reads_each_ceasefire_statement_once(
+    corpus_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every part's statements are stored before a rebuild starts: each dyad's records are
+    # walked once, not again with each part that names it.
+    db = tmp_path / "parts.db"
+    with sqlite3.connect(corpus_db) as source, sqlite3.connect(db) as copy:
+        source.backup(copy)
+    with trucewatch.open(str(db)) as tw:
+        stored = {s.id for s, _ in tw.store.ceasefire_mentions()}
+    reads: Counter[str] = Counter()
+    read = Store.ceasefire_mentions
+
+    def counted(store: Store, *args: Any, **kwargs: Any) -> list[tuple[CeasefireMention, ArticleInfo]]:
+        found = read(store, *args, **kwargs)
+        reads.update(s.id for s, _ in found)
+        return found
+
+    monkeypatch.setattr(Store, "ceasefire_mentions", counted)
+    monkeypatch.setattr(update, "REBUILD_AT_ONCE", 3)
+    with trucewatch.open(str(db)) as tw:
+        tw.rebuild()
+    assert set(reads) == stored and set(reads.values()) == {1}
+    assert derived(db) == derived(corpus_db)
 
 
 def test_a_large_refresh_shares_its_jobs_with_a_process_beside_it(tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from typing import Any
 
-from trucewatch.analysis.ceasefires import Change, Span, change_of, update_records
+from trucewatch.analysis.ceasefires import FROM_START, Change, Span, change_of, update_records
 from trucewatch.analysis.claims import article_claims
 from trucewatch.analysis.duplicates import (
     refresh_duplicates,
@@ -312,7 +312,14 @@ def _ceasefire_update(store: Store, dyad: str, changes: set[Change]) -> tuple[se
 def rebuild(store: Store) -> None:
     """Recompute every derived table from the stored articles, REBUILD_AT_ONCE at a time: the
     rows a refresh gathers for its articles grow with them, and a refresh in parts gives what
-    one over all the articles gives (see the module's docstring)."""
+    one over all the articles gives (see the module's docstring).
+
+    Each dyad's ceasefire records are walked once, from all its stored statements, with the
+    first part. All the parts' statements being stored already, a walk with each part found the
+    same records again, over nearly all of a busy dyad's history each time."""
     store.clear_derived()
+    dyads: Changes = {dyad: {FROM_START} for dyad in store.statement_dyads()}
     for part in chunks(store.article_ids(), REBUILD_AT_ONCE):
-        refresh(store, *touched(store.article(i) for i in part))
+        _, articles, keys, fingerprints = touched(store.article(i) for i in part)
+        refresh(store, dyads, articles, keys, fingerprints)
+        dyads = {}

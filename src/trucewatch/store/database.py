@@ -450,6 +450,12 @@ class Store(FeedStore, ReportStore, EscalationStore):
                 for r in conn.execute(select(ceasefires.c.record).where(ceasefires.c.id.in_(part)))
             ]
 
+    def statement_dyads(self) -> list[str]:
+        """The dyads that stored ceasefire statements name."""
+        query = select(ceasefire_mentions.c.dyad).where(ceasefire_mentions.c.dyad.is_not(None)).distinct()
+        with self._errors("read ceasefire statements"), self.engine.connect() as conn:
+            return sorted(r.dyad for r in conn.execute(query))
+
     def ceasefire_spans(self, dyad: str) -> list[tuple[str, dt.date | None, dt.date | None]]:
         """The id, first and last day of each stored record of ``dyad``, oldest first: where a
         refresh finds the records that new statements can change, without reading them."""
