@@ -368,6 +368,7 @@ def test_cli_ceasefires_claims_escalation_report_export(corpus_db: Path, tmp_pat
     assert runner.invoke(app, [*db, "ceasefire", "zzzz"]).exit_code == 1
     claims_out = json.loads(runner.invoke(app, [*db, "claims", "--json"]).stdout)
     assert claims_out and all("accuser" in c and "denials" in c for c in claims_out)
+    assert runner.invoke(app, [*db, "rebuild"]).stdout.endswith(f"{len(claims_out)} claim(s) rebuilt\n")
     chart = runner.invoke(app, [*db, "escalation", "ISR", "LBN"]).stdout
     assert "escalation ISR - LBN" in chart and "█" in chart
     brief = runner.invoke(app, [*db, "report"]).stdout

@@ -643,6 +643,11 @@ class Trucewatch:
         articles = _ArticleRefs(self.store)
         return write_events(articles.through(self.iter_events(**filters)), fmt, out, articles)
 
+    def count_claims(self) -> int:
+        """How many claims are stored (without finding their counter-accusations, as
+        :meth:`claims` does)."""
+        return self.store.count_claims()
+
     def count_events(self, **filters: Any) -> int:
         """How many stored events match the filters."""
         return self.store.count_events(EventFilter(**filters))

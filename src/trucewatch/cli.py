@@ -1057,7 +1057,7 @@ def rebuild(db: DbOption = None) -> None:
             tw.rebuild()
         except TrucewatchError as exc:
             fail(str(exc))
-        out.print(f"{len(tw.ceasefires())} ceasefire(s), {len(tw.claims())} claim(s) rebuilt")
+        out.print(f"{len(tw.ceasefires())} ceasefire(s), {tw.count_claims()} claim(s) rebuilt")
 
 
 @app.command()
@@ -1127,7 +1127,7 @@ def demo(
         listing = tw.articles()
         top = [a for a in tw.actors() if not a.key.startswith("UNK:")][:15]
         records = tw.ceasefires()
-        counts = {"events": tw.count_events(), "claims": len(tw.claims())}
+        counts = {"events": tw.count_events(), "claims": tw.count_claims()}
     if as_json:
         emit_json(
             {

@@ -535,6 +535,11 @@ class Store(FeedStore, ReportStore, EscalationStore):
         with self._errors("read ceasefires"), self.engine.connect() as conn:
             return [r.record for r in conn.execute(query)]
 
+    def count_claims(self) -> int:
+        """How many claims are stored."""
+        with self._errors("read claims"), self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(claims)).scalar_one())
+
     def claim_records(self, dyad: str | None = None, stance: str | None = None) -> list[dict[str, Any]]:
         """Stored claims, oldest first."""
         query = select(claims.c.record)
